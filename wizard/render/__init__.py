@@ -1,0 +1,1 @@
+"""Provides rich renderables for the wizard's command-line output (front end; may import rich)."""
