@@ -102,6 +102,29 @@ def test_site_packages_owned_by_a_human_is_own_site_and_danger(sandbox: Sandbox)
     assert report["summary"]["danger"] >= 1
 
 
+def test_the_fix_command_works_and_never_follows_links(sandbox: Sandbox) -> None:
+    """Run the finding's own fix command: root owns the tree again, outside files are untouched."""
+    sandbox.add_user("alice")
+    sandbox.sh(
+        f"mkdir {TARGET}/pkg && echo x > {TARGET}/pkg/mod.py && echo secret > /home/alice/notes && "
+        f"ln -s /home/alice/notes {TARGET}/pkg/link && echo y > /usr/local/lib/python3.11/outside && "
+        f"ln /usr/local/lib/python3.11/outside {TARGET}/pkg/hard && "
+        f"chown -R alice:alice {TARGET} /usr/local/lib/python3.11/outside && chmod 0777 {TARGET}/pkg"
+    )
+    report = detect(sandbox)
+    [finding] = [f for f in report["findings"] if f["id"] == "root-path-writable" and TARGET in f["paths"]]
+    outside = sandbox.snapshot(["/home/alice"])
+    sandbox.sh(finding["fix"]["command"].replace("sudo ", ""))
+    assert sandbox.snapshot(["/home/alice"]) == outside, "the fix changed a file outside the tree"
+    after = detect(sandbox)
+    assert interp(after)["approach"]["id"] == "none"
+    assert not [f for f in after["findings"] if f["id"].startswith("root-path")]
+    owners = sandbox.run(["stat", "-c", "%U %a %n", TARGET, f"{TARGET}/pkg", f"{TARGET}/pkg/mod.py"]).stdout
+    assert owners.split("\n")[:3] == [f"root 755 {TARGET}", f"root 755 {TARGET}/pkg", f"root 644 {TARGET}/pkg/mod.py"]
+    hard = sandbox.run(["stat", "-c", "%U", "/usr/local/lib/python3.11/outside"]).stdout.strip()
+    assert hard == "alice", "a file with several hard links is left alone"
+
+
 def test_site_packages_owned_by_a_pip_user_is_pip_user(sandbox: Sandbox) -> None:
     sandbox.add_user("pipinstall", system=True)
     sandbox.sh(f"chown -R pipinstall:pipinstall {TARGET}")
@@ -227,6 +250,6 @@ def test_human_report_renders(sandbox: Sandbox) -> None:
     assert lines[0].startswith("pip-setup-wizard doctor")
     assert "1 danger" in lines[1]
     assert "own-site" in result.stdout
-    assert "sudo chown -R --no-dereference root:root /usr/local/lib/python3.11/dist-packages" in result.stdout
+    assert "$ sudo find /usr/local/lib/python3.11/dist-packages -xdev" in result.stdout
     fail = sandbox.run([sys.executable, "-m", "wizard", "detect", "--no-cache", "--json", "--fail-on", "danger"])
     assert fail.returncode == 3

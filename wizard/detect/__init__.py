@@ -74,7 +74,8 @@ def detect(options: DetectOptions | None = None) -> MachineState:
     under_sudo = None
     if sudo_bin:
         # Without secure_path, sudo keeps the caller's PATH (sudoers(5), env_reset).
-        sudo_dirs = secure_path if secure_path is not None else (path_dirs if secure_source == "not set" else None)
+        keeps_path = secure_source == "not set" or secure_source.startswith("disabled")
+        sudo_dirs = secure_path if secure_path is not None else (path_dirs if keeps_path else None)
         if sudo_dirs is not None:
             under_sudo = _canonical(machine.resolve_all(sudo_dirs, found), found, "sudo")
     batch = ProbeBatch(list(found.candidates.values()), ProbeCache(probe_version(), options.use_cache), options.timeout)

@@ -8,7 +8,7 @@ lens; and the findings. Being pure, it runs the same on live detection and on fi
 from __future__ import annotations
 
 from wizard.diagnose.approach import classify
-from wizard.diagnose.findings import RULES, Context
+from wizard.diagnose.findings import FINDING_IDS, RULES, Context
 from wizard.diagnose.roles import lens, roles, root_use, system_python, you_python
 from wizard.model import Diagnosis, Finding, InterpreterView, MachineState
 
@@ -25,6 +25,7 @@ def diagnose(state: MachineState) -> Diagnosis:
     findings: dict[tuple[str, str], Finding] = {}
     for rule in RULES:
         for finding in rule(ctx):
+            assert finding.id in FINDING_IDS, finding.id
             findings.setdefault((finding.id, finding.title), finding)
     ordered = sorted(findings.values(), key=lambda f: -f.severity.rank)
     return Diagnosis(tuple(views.values()), rows, tuple(ordered))

@@ -79,7 +79,7 @@ def classify(interp: Interpreter, state: MachineState) -> ApproachInEffect | Non
         evidence.append(line)
         count = _pip_installed(interp, info.path)
         if count:
-            evidence.append(f"{count} distribution(s) in {info.path} were installed by pip")
+            evidence.append(f"pip installed {count} distribution{'s' if count != 1 else ''} in {info.path}")
         if foreign:
             evidence.append(
                 f"entries inside {info.path} belong to " + ", ".join(f"{n} ({c})" for n, c in sorted(foreign.items()))

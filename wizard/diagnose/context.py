@@ -62,28 +62,40 @@ def root_import_dirs(interp: Interpreter, state: MachineState) -> list[str]:
 
 
 def severity_of(writers: tuple[Writer, ...]) -> Severity:
-    sev = Severity.WARNING
+    """Danger when a person (or anyone) can write, or a non-root owner; a warning for the rest (groups of
+    service accounts, groups nobody is in, ACLs to check)."""
     for w in writers:
-        if w.kind == "everyone" or (w.kind == "owner" and w.owner_kind is not OwnerKind.SERVICE):
+        if w.kind in ("everyone", "owner") or (w.kind == "group" and w.owner_kind is OwnerKind.HUMAN):
             return Severity.DANGER
-        if w.kind == "group" and w.owner_kind is OwnerKind.HUMAN:
-            return Severity.DANGER
-        if w.kind == "owner" and w.owner_kind is OwnerKind.SERVICE:
-            sev = Severity.DANGER
-    return sev
+    return Severity.WARNING
 
 
 def restore_command(info: PathInfo, writers: tuple[Writer, ...], recursive: bool, group: str) -> str:
-    rec = "-R " if recursive else ""
+    """The shell command that makes ``info.path`` root's and not writable by others.
+
+    For a whole tree it uses ``find`` the way the wizard itself changes trees: never following links
+    (``find`` does not by default, ``chown -h`` changes a link itself), staying on one file system
+    (``-xdev``), and leaving files with several hard links alone (``-links 1``).
+    """
+    path = q(info.path)
     parts = []
-    if any(w.kind == "owner" for w in writers):
-        parts.append(f"sudo chown {rec}{'--no-dereference ' if recursive else ''}root:{group} {q(info.path)}")
-    if any(w.kind == "group" for w in writers):
-        parts.append(f"sudo chmod {rec}g-w {q(info.path)}")
-    if any(w.kind == "everyone" for w in writers):
-        parts.append(f"sudo chmod {rec}o-w {q(info.path)}")
+    owner = any(w.kind == "owner" for w in writers)
+    perms = any(w.kind in ("group", "everyone") for w in writers)
+    if recursive:
+        if owner:
+            parts.append(
+                f"sudo find {path} -xdev \\( -type d -o -links 1 \\) \\( ! -user root -o ! -group {group} \\) "
+                f"-exec chown -h root:{group} {{}} +"
+            )
+        if perms or owner:
+            parts.append(f"sudo find {path} -xdev ! -type l -perm /022 -exec chmod go-w {{}} +")
+    else:
+        if owner:
+            parts.append(f"sudo chown -h root:{group} {path}")
+        if perms or owner:
+            parts.append(f"sudo chmod go-w {path}")
     if any(w.kind == "acl" for w in writers):
-        parts.append(f"getfacl {q(info.path)}  # then remove the entries with: sudo setfacl -b {q(info.path)}")
+        parts.append(f"getfacl -p {path}  # then, if needed: sudo setfacl -b {path}")
     return " && ".join(parts)
 
 

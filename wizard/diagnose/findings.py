@@ -33,4 +33,40 @@ RULES: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     rules_system.housekeeping,
 )
 
-__all__ = ["RULES", "Context"]
+# Every id a rule can produce: the README documents each, and tests prove each can be produced.
+FINDING_IDS = frozenset(
+    {
+        "root-path-writable",
+        "root-path-parent-writable",
+        "root-path-entries-foreign",
+        "pip-user-can-change-root-code",
+        "own-site-private",
+        "startup-hook",
+        "pip-config-plain-http",
+        "pip-config-trusted-host",
+        "pip-config-extra-index",
+        "pip-config-break-system-packages",
+        "pip-config-require-virtualenv",
+        "pip-config-unreadable",
+        "pip-config-invalid",
+        "pythonpath-set",
+        "sudo-python-differs",
+        "sudo-pip-differs",
+        "externally-managed",
+        "pip-ignores-marker",
+        "venv-unavailable",
+        "user-scripts-not-on-path",
+        "user-site-packages",
+        "pip-in-distro-dir",
+        "sudo-missing",
+        "passwordless-sudo",
+        "interpreter-unsupported",
+        "interpreter-error",
+        "running-as-root",
+        "pip-cache-not-yours",
+        "pip-user-account",
+        "wizard-artifact",
+    }
+)
+
+__all__ = ["FINDING_IDS", "RULES", "Context"]

@@ -15,7 +15,7 @@ from wizard.diagnose.context import (
     root_import_dirs,
     severity_of,
 )
-from wizard.model import Approach, Finding, Fix, Interpreter, OwnerKind, PathInfo, Severity
+from wizard.model import Approach, Finding, Fix, Interpreter, OwnerKind, PathInfo, Severity, Writer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,8 +59,7 @@ def root_paths(ctx: Context) -> Iterator[Finding]:
                     ),
                     fix=Fix(
                         "Give the directory back to root and take write access away from others; then install "
-                        "into a virtualenv instead (the wizard's virtualenv set-up undoes approach 3 safely: "
-                        "no links followed, no mount points crossed, hard-linked files skipped).",
+                        "what you need into a virtualenv instead.",
                         restore_command(info, writers, target, ctx.root_group()),
                         "pip-setup-wizard apply virtualenv" if target else None,
                     ),
@@ -160,8 +159,12 @@ def root_path_entries(ctx: Context) -> Iterator[Finding]:
                 ),
                 fix=Fix(
                     "Give those entries back to root (or reinstall the packages in a virtualenv).",
-                    f"sudo find {q(contents.path)} -xdev ! -user root -exec chown --no-dereference "
-                    f"root:{ctx.root_group()} {{}} +",
+                    restore_command(
+                        info or PathInfo(contents.path, True, "dir", contents.path),
+                        (Writer("owner", "", OwnerKind.UNKNOWN),),
+                        True,
+                        ctx.root_group(),
+                    ),
                     "pip-setup-wizard apply virtualenv",
                 ),
                 cite=("so-secure-pip#answer", "python-site"),

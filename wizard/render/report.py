@@ -132,7 +132,7 @@ def _details(interp: Interpreter, view: InterpreterView, report: Report, verbose
     if verbose:
         for reason in view.root_reasons:
             lines.append(f"\n  root uses it: {reason}", style="dim")
-    return Padding(lines, (0, 0, 1, 2))
+    return Padding(lines, (0, 0, 1, 2), expand=False)
 
 
 def _finding(f: Finding, verbose: bool, available: Collection[str], short: Short) -> RenderableType:
@@ -140,24 +140,24 @@ def _finding(f: Finding, verbose: bool, available: Collection[str], short: Short
     body.append(f"{GLYPH[f.severity]} ", style=STYLE[f.severity])
     body.append(short(f.title), style="bold" if f.severity is not Severity.INFO else "")
     if f.severity is Severity.INFO and not verbose:
-        return Padding(body, (0, 0, 0, 2))
+        return Padding(body, (0, 0, 0, 2), expand=False)
     parts: list[RenderableType] = [body, Padding(Text(short(f.why)), (0, 0, 0, 4))]
     if f.fix:
         fix = Text("Fix: ", style="bold")
         fix.append(f.fix.text)
-        if f.fix.command:
+        for part in f.fix.command.split(" && ") if f.fix.command else ():
             fix.append("\n$ ", style="dim")
-            fix.append(f.fix.command, style="bold cyan")
+            fix.append(part, style="bold cyan")
         if f.fix.action and f.fix.action.split()[1:2] and f.fix.action.split()[1] in available:
             fix.append("\nor let the wizard do it: ", style="dim")
             fix.append(f.fix.action, style="bold cyan")
-        parts.append(Padding(fix, (0, 0, 0, 4)))
+        parts.append(Padding(fix, (0, 0, 0, 4), expand=False))
     if verbose and f.evidence:
         parts.append(Padding(Text("\n".join(f"• {short(e)}" for e in f.evidence), style="dim"), (0, 0, 0, 4)))
     if verbose and f.cite:
         cites = "; ".join(texts.cite_label(c) for c in f.cite)
-        parts.append(Padding(Text(f"Sources: {cites}", style="dim italic"), (0, 0, 0, 4)))
-    return Padding(Group(*parts), (0, 0, 1, 2))
+        parts.append(Padding(Text(f"Sources: {cites}", style="dim italic"), (0, 0, 0, 4), expand=False))
+    return Padding(Group(*parts), (0, 0, 1, 2), expand=False)
 
 
 def findings(report: Report, verbose: bool, available: Collection[str], short: Short) -> RenderableType:
@@ -202,19 +202,28 @@ def sudo_lens(report: Report, short: Short) -> RenderableType:
     table.add_column("who", style="dim")
     table.add_column("what", overflow="fold")
     for row in report.diagnosis.lens:
-        mine = _describe(row.for_you, row.you_version, short)
+        table.add_row(row.command, "for you", _describe(row.for_you, row.you_version, short))
+        if state.under_sudo is None:
+            continue
         theirs = _describe(row.under_sudo, row.sudo_version, short)
         if row.same is False:
             theirs.append("  ← differs", style="yellow")
         elif row.same:
             theirs.append("  (same)", style="green")
-        table.add_row(row.command, "for you", mine)
         table.add_row("", "under sudo", theirs)
     path = state.sudo.secure_path
-    note = Text(
-        f"sudo's PATH (secure_path, from {state.sudo.secure_path_source}): {':'.join(path) if path else 'not known'}",
-        style="dim",
-    )
+    if path:
+        note = Text(
+            f"Under sudo, PATH is secure_path (from {state.sudo.secure_path_source}): {':'.join(path)}", style="dim"
+        )
+    else:
+        why = state.sudo.secure_path_source
+        if why.startswith("unreadable"):
+            why = "only root can read sudo's settings"
+        note = Text(
+            f"What these are under sudo is not known here ({why}); `sudo pip-setup-wizard detect` shows root's view.",
+            style="dim",
+        )
     return Group(title, table, note, Text(""))
 
 
