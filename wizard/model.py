@@ -351,20 +351,31 @@ class MachineState:
 # --- JSON -------------------------------------------------------------------------------------------------
 
 
+_SPECS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _spec(cls: type) -> tuple[tuple[str, bool], ...]:
+    spec = _SPECS.get(cls)
+    if spec is None:
+        spec = _SPECS[cls] = tuple((f.name, bool(f.metadata.get("octal"))) for f in dataclasses.fields(cls))
+    return spec
+
+
 def to_dict(obj: Any) -> Any:
     """Converts a model object (dataclasses, enums, tuples, dicts) to JSON-ready data."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            out[f.name] = _octal(value) if f.metadata.get("octal") else to_dict(value)
-        return out
     if isinstance(obj, Enum):
         return obj.value
+    if obj is None or isinstance(obj, (str, int, float)):
+        return obj
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
+    if hasattr(type(obj), "__dataclass_fields__"):
+        return {
+            name: _octal(getattr(obj, name)) if octal else to_dict(getattr(obj, name))
+            for name, octal in _spec(type(obj))
+        }
     return obj
 
 

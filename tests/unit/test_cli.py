@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -132,6 +133,16 @@ def test_detect_human_report_summary_first_and_no_color() -> None:
     assert "\x1b[" not in out.stdout
     for heading in ("Interpreters", "Findings", "The sudo lens"):
         assert heading in out.stdout
+
+
+def test_no_color_is_honoured_even_when_colour_is_forced() -> None:
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-9]|38;|9[0-7])[0-9;]*m")
+    forced = cli("detect", env={"FORCE_COLOR": "1", "COLUMNS": "100"})
+    assert colour.search(forced.stdout), "colour is on when forced (so the next check means something)"
+    plain = cli("detect", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "100"})
+    assert not colour.search(plain.stdout)
+    flag = cli("detect", "--no-color", env={"FORCE_COLOR": "1", "COLUMNS": "100"})
+    assert not colour.search(flag.stdout)
 
 
 def write(path: Path, text: str, mode: int = 0o755) -> str:

@@ -79,3 +79,10 @@ def test_sudo_lens_section() -> None:
 def test_home_is_abbreviated_for_reading() -> None:
     text = render("debian-venv", width=200)
     assert "~/.venvs/default/bin/python" in text
+
+
+def test_machine_section() -> None:
+    text = render("debian-own-site", width=120)
+    assert "This machine" in text
+    assert "asks for a password" in text
+    assert "none (pip's defaults)" in text and "none in the usual places" in text

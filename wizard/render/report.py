@@ -227,12 +227,46 @@ def sudo_lens(report: Report, short: Short) -> RenderableType:
     return Group(title, table, note, Text(""))
 
 
+def machine(report: Report, short: Short) -> RenderableType:
+    """sudo, pip's configuration, related tools and the venvs found, one line each."""
+    state = report.state
+    table = Table(box=None, pad_edge=False, show_edge=False, show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", overflow="fold")
+    sudo = state.sudo
+    if not sudo.installed:
+        sudo_text = "not installed"
+    elif state.user.is_root:
+        sudo_text = f"{sudo.path} (you are root)"
+    else:
+        sudo_text = (
+            f"{sudo.path}, "
+            + {True: "runs without asking for a password", False: "asks for a password", None: "password use unknown"}[
+                sudo.passwordless
+            ]
+        )
+    table.add_row("sudo", sudo_text)
+    configs = []
+    for conf in state.pip_configs:
+        keys = ", ".join(k.split(".", 1)[1] for k in conf.values) or "nothing that matters here"
+        where = "environment" if conf.scope == "env" and not conf.path.startswith("/") else short(conf.path)
+        configs.append(f"{where} ({conf.scope}: {keys})")
+    table.add_row("pip settings", "\n".join(configs) or "none (pip's defaults)")
+    tools = [f"{name} {short(path)}" for name, path in state.tools.items() if name in ("pipx", "uv", "pyenv", "conda")]
+    table.add_row("tools", ", ".join(tools) or "no pipx, uv, pyenv or conda found")
+    venvs = [f"{short(v.path)}" + (f" (Python {v.version})" if v.version else "") for v in state.venvs[:8]]
+    more = f" and {len(state.venvs) - 8} more" if len(state.venvs) > 8 else ""
+    table.add_row("virtualenvs", (", ".join(venvs) + more) if venvs else "none in the usual places")
+    return Group(Text("This machine", style="bold underline"), table, Text(""))
+
+
 def render_report(report: Report, console: Console, *, verbose: bool = False, available: Collection[str] = ()) -> None:
     """Prints the whole report for a person."""
     short = Short(report.state.user.home)
     console.print(header(report))
     console.print()
     console.print(interpreters(report, verbose, short))
+    console.print(machine(report, short))
     console.print(findings(report, verbose, available, short))
     console.print(sudo_lens(report, short))
     hint = "-v shows the evidence and sources of every finding; --json gives the same data for programs."
