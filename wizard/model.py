@@ -69,6 +69,7 @@ def _octal(value: int | None) -> str | None:
 
 
 OCTAL = {"octal": True}
+DERIVED = {"derived": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,13 +333,22 @@ class MachineState:
     under_sudo: tuple[Resolution, ...] | None = None
     interpreters: tuple[Interpreter, ...] = ()
     paths: tuple[PathInfo, ...] = ()
+    # An index of `paths` by path: rules look paths up thousands of times.
+    _by_path: dict[str, PathInfo] = field(init=False, repr=False, compare=False, metadata=DERIVED)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_path", {p.path: p for p in self.paths})
 
     def path_info(self, path: str) -> PathInfo | None:
         """The recorded facts for ``path``, if detection looked at it."""
-        for info in self.paths:
-            if info.path == path:
-                return info
-        return None
+        return self._by_path.get(path)
+
+    def real_info(self, path: str) -> PathInfo | None:
+        """The facts for the directory ``path`` really is, when it is (or passes through) a symlink."""
+        info = self._by_path.get(path)
+        if info is None or info.realpath == path:
+            return None
+        return self._by_path.get(info.realpath)
 
     def interpreter(self, path: str) -> Interpreter | None:
         """The interpreter found at ``path`` (as found or by real path)."""
@@ -357,7 +367,9 @@ _SPECS: dict[type, tuple[tuple[str, bool], ...]] = {}
 def _spec(cls: type) -> tuple[tuple[str, bool], ...]:
     spec = _SPECS.get(cls)
     if spec is None:
-        spec = _SPECS[cls] = tuple((f.name, bool(f.metadata.get("octal"))) for f in dataclasses.fields(cls))
+        spec = _SPECS[cls] = tuple(
+            (f.name, bool(f.metadata.get("octal"))) for f in dataclasses.fields(cls) if not f.metadata.get("derived")
+        )
     return spec
 
 
@@ -422,7 +434,7 @@ def _convert(tp: Any, value: Any) -> Any:
         hints = _hints(tp)
         kwargs: dict[str, Any] = {}
         for f in dataclasses.fields(tp):
-            if f.name not in value:
+            if f.name not in value or not f.init:
                 continue
             raw = value[f.name]
             if f.metadata.get("octal") and isinstance(raw, str):

@@ -147,6 +147,18 @@ def test_group_or_world_writable_dir_on_roots_path(sandbox: Sandbox, mode: str, 
     assert interp(report)["approach"]["id"] == "own-site"
 
 
+def test_site_packages_as_a_symlink_to_a_users_directory(sandbox: Sandbox) -> None:
+    sandbox.add_user("alice")
+    sandbox.sh(
+        f"mv {TARGET} /home/alice/site && chown -R alice:alice /home/alice/site && ln -s /home/alice/site {TARGET}"
+    )
+    report = detect(sandbox)
+    py = interp(report)
+    assert py["approach"]["id"] == "own-site"
+    assert f"{TARGET} is a symbolic link to /home/alice/site" in py["approach"]["evidence"]
+    assert any(f["id"] == "root-path-writable" and "/home/alice/site" in f["paths"] for f in report["findings"])
+
+
 def test_writable_parent_of_roots_path(sandbox: Sandbox) -> None:
     sandbox.add_user("alice")
     sandbox.sh("chown alice /usr/local/lib/python3.11")
@@ -253,3 +265,25 @@ def test_human_report_renders(sandbox: Sandbox) -> None:
     assert "$ sudo find /usr/local/lib/python3.11/dist-packages -xdev" in result.stdout
     fail = sandbox.run([sys.executable, "-m", "wizard", "detect", "--no-cache", "--json", "--fail-on", "danger"])
     assert fail.returncode == 3
+
+
+def test_under_sudo_the_human_is_sudo_user_and_their_home_stays_theirs(sandbox: Sandbox) -> None:
+    sandbox.add_user("alice")
+    sandbox.sh("echo 'alice ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/alice && chmod 440 /etc/sudoers.d/alice")
+    sandbox.sh(
+        "mkdir -p /home/alice/.config/pip && printf '[global]\\nrequire-virtualenv = true\\n' > "
+        "/home/alice/.config/pip/pip.conf && chown -R alice:alice /home/alice/.config"
+    )
+    home_before = sandbox.snapshot(["/home"])
+    app = sandbox.python_path_for_users()
+    result = sandbox.run(
+        ["sudo", "-n", "env", f"PYTHONPATH={app}", PY, "-m", "wizard", "detect", "--json"], user="alice"
+    )
+    assert result.returncode == 0, result.stderr
+    report = result.json()
+    user = report["machine"]["user"]
+    assert user["euid"] == 0 and user["sudo_user"] == "alice" and user["human_home"] == "/home/alice"
+    assert any(c["path"] == "/home/alice/.config/pip/pip.conf" for c in report["machine"]["pip_configs"])
+    assert "pip-config-require-virtualenv" in finding_ids(report)
+    assert diff_snapshots(home_before, sandbox.snapshot(["/home"])) == [], "root wrote into the human's home"
+    assert sandbox.run(["test", "-f", "/root/.cache/pip-setup-wizard/probes.json"]).returncode == 0

@@ -402,3 +402,14 @@ def test_interpreter_error_finding() -> None:
         hint="--python needs ...",
     )
     assert findings(m.debian(interpreters=(broken,)))["interpreter-error"] == [Severity.WARNING]
+
+
+def test_symlinked_target_is_judged_by_the_real_directory() -> None:
+    real = "/srv/site"
+    link = m.pinfo(m.DEBIAN_TARGET, type="symlink", realpath=real, writers=())
+    state = m.debian(target=link, extra_paths=(m.pinfo(real, "alice", 1000),))
+    assert approach_of(state) is Approach.OWN_SITE
+    view = diagnose(state).views[0]
+    assert f"{m.DEBIAN_TARGET} is a symbolic link to {real}" in view.approach.evidence  # type: ignore[union-attr]
+    found = [f for f in diagnose(state).findings if f.id == "root-path-writable"]
+    assert found and found[0].paths == (real,) and found[0].severity is Severity.DANGER

@@ -194,7 +194,9 @@ def build(
     stdlib = paths.get("stdlib", "")
     for p in [*pip_target, *site_packages, *sys_path, *pth_paths, stdlib, scripts or "", *user_dirs]:
         if p:
-            inspector.inspect_with_parents(p)
+            real = inspector.inspect_with_parents(p)[0].realpath
+            if real != os.path.normpath(p):  # a symlinked directory: who can write the real one matters
+                inspector.inspect_with_parents(real)
     for hook in hooks:
         inspector.inspect(hook.path)
     return Interpreter(

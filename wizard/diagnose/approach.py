@@ -51,8 +51,12 @@ def classify(interp: Interpreter, state: MachineState) -> ApproachInEffect | Non
                 "a virtual environment, with its own site-packages",
             ),
         )
-    infos = [state.path_info(t) for t in interp.pip_target]
-    existing = [i for i in infos if i is not None and i.exists]
+    # (target as pip names it, facts about the directory it really is: a symlink's target decides who can write)
+    existing = []
+    for t in interp.pip_target:
+        info = state.real_info(t) or state.path_info(t)
+        if info is not None and info.exists:
+            existing.append((t, info))
     if not existing:
         return ApproachInEffect(
             Approach.NONE,
@@ -63,13 +67,15 @@ def classify(interp: Interpreter, state: MachineState) -> ApproachInEffect | Non
     principals: dict[str, Writer] = {}
     writer_sets = []
     foreign_all: dict[str, int] = {}
-    for info in existing:
+    for target, info in existing:
+        if info.path != target:
+            evidence.append(f"{target} is a symbolic link to {info.path}")
         # A writable group nobody is in grants nothing today; findings still mention it.
         writers = tuple(w for w in info.writers if w.kind != "acl" and not (w.kind == "group" and not w.members))
         writer_sets.append(frozenset((w.kind, w.name) for w in writers))
         for w in writers:
             principals[f"{w.kind}:{w.name}"] = w
-        foreign = _foreign_owners(state, interp, info.path)
+        foreign = _foreign_owners(state, interp, target)
         for name, count in foreign.items():
             foreign_all[name] = foreign_all.get(name, 0) + count
         line = f"{info.path} is {info.owner_label}"
@@ -77,7 +83,7 @@ def classify(interp: Interpreter, state: MachineState) -> ApproachInEffect | Non
         if any(w.kind == "acl" for w in info.writers):
             line += "; it also has POSIX ACL entries (check them with getfacl)"
         evidence.append(line)
-        count = _pip_installed(interp, info.path)
+        count = _pip_installed(interp, target)
         if count:
             evidence.append(f"pip installed {count} distribution{'s' if count != 1 else ''} in {info.path}")
         if foreign:
@@ -92,7 +98,7 @@ def classify(interp: Interpreter, state: MachineState) -> ApproachInEffect | Non
                 "installed by someone other than root, or ownership changed by hand"
             )
             return ApproachInEffect(Approach.MIXED, tuple(evidence))
-        if any(_pip_installed(interp, i.path) for i in existing):
+        if any(_pip_installed(interp, t) for t, _info in existing):
             evidence.append("so packages were installed by root: `sudo pip` (approach 1)")
             return ApproachInEffect(Approach.SUDO_PIP, tuple(evidence))
         evidence.append("pip has not installed anything there yet")

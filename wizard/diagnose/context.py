@@ -58,7 +58,15 @@ def root_import_dirs(interp: Interpreter, state: MachineState) -> list[str]:
         dirs.append(interp.paths["stdlib"])
     if state.user.is_root and interp.user_site and interp.user_site.enabled and interp.user_site.site:
         dirs.append(interp.user_site.site)
+    # Where a directory is a symlink (or lies under one), the real directory is what Python reads.
+    dirs += [real.path for real in (state.real_info(d) for d in dirs) if real is not None]
     return list(dict.fromkeys(dirs))
+
+
+def target_dirs(interp: Interpreter, state: MachineState) -> set[str]:
+    """pip's install directories, by the names pip uses and by their real paths."""
+    reals = (state.real_info(t) for t in interp.pip_target)
+    return {*interp.pip_target, *(r.path for r in reals if r is not None)}
 
 
 def severity_of(writers: tuple[Writer, ...]) -> Severity:

@@ -14,6 +14,7 @@ from wizard.diagnose.context import (
     restore_command,
     root_import_dirs,
     severity_of,
+    target_dirs,
 )
 from wizard.model import Approach, Finding, Fix, Interpreter, OwnerKind, PathInfo, Severity, Writer
 
@@ -29,11 +30,12 @@ def root_paths(ctx: Context) -> Iterator[Finding]:
         if not (interp.ok and view.used_by_root):
             continue
         why_root = "; ".join(view.root_reasons)
+        targets = target_dirs(interp, ctx.state)
         for directory in root_import_dirs(interp, ctx.state):
             info = ctx.state.path_info(directory)
             if info is None:
                 continue
-            target = directory in interp.pip_target
+            target = directory in targets
             if info.exists and info.writers:
                 writers = info.writers
                 approach = view.approach.id if view.approach else None
