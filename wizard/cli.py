@@ -317,10 +317,10 @@ def cmd_default(args: argparse.Namespace) -> int:
         sys.stderr.write(NOT_YET.format(name=PROG, command="--plain", version=__version__) + "\n")
         return EXIT_USAGE
     if not _interactive():
+        plain = f"`{PROG} --plain` for plain prompts, or " if "--plain" in AVAILABLE else ""
         sys.stderr.write(
             f"{PROG}: the guided wizard needs a terminal (stdin and stdout must be terminals and TERM not "
-            f"'dumb').\n  Use `{PROG} --plain` for plain prompts, or a command such as `{PROG} detect`; "
-            f"`{PROG} --help` lists them.\n"
+            f"'dumb').\n  Use {plain}a command such as `{PROG} detect`; `{PROG} --help` lists them.\n"
         )
         return EXIT_USAGE
     from wizard.detect import DetectOptions

@@ -173,9 +173,11 @@ class Sandbox:
         cwd: str = "/",
     ) -> Result:
         """Runs ``argv`` inside the sandbox (as ``user`` if given) and returns its result."""
-        cmd = ["nsenter", "--target", str(self.pid), "--mount", f"--wd={cwd}", "--"]
+        cmd = ["nsenter", "--target", str(self.pid), "--mount", "--wd=/", "--"]
         if user is not None:
             cmd += ["setpriv", f"--reuid={user}", f"--regid={self.gid_of(user)}", "--init-groups", "--"]
+        if cwd != "/":  # nsenter resolves --wd before entering the namespace, so change directory inside it
+            argv = ["sh", "-c", 'cd "$0" && exec "$@"', cwd, *argv]
         full_env = {
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG": "C.UTF-8",

@@ -107,7 +107,7 @@ def test_version_and_usage_errors() -> None:
 def test_no_arguments_without_a_terminal_points_elsewhere() -> None:
     out = cli()
     assert out.returncode == 2
-    assert "--plain" in out.stderr and "detect" in out.stderr and "Traceback" not in out.stderr
+    assert "detect" in out.stderr and "terminal" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_detect_json_schema() -> None:

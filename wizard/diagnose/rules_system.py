@@ -39,8 +39,9 @@ def sudo_lens(ctx: Context) -> Iterator[Finding]:
                 "sudo pip' thread links to: sudo can hand you a different interpreter than the one you tested."
             ),
             fix=Fix(
-                "Name the interpreter in full and run pip through it "
-                f"(for example `sudo {theirs.interpreter} -m pip ...`), or use a virtualenv."
+                f"Run pip as `PYTHON -m pip` with the interpreter named in full ({mine.interpreter} or "
+                f"{theirs.interpreter}) so you know which Python you are changing; better, use a virtualenv, "
+                "whose pip can only change that environment."
             ),
             cite=("so-sudo-pip-risks#answer-2", "sudoers"),
             interpreter=theirs.interpreter,
