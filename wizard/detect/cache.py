@@ -24,19 +24,14 @@ FORMAT = 1
 MAX_ENTRIES = 200
 
 
-def _stat_key(path: str) -> str:
+def _stamp(path: str, identity: bool = False) -> str:
+    """Size and mtime of ``path`` (plus device, inode and ctime when ``identity`` is asked for); "-" if absent."""
     try:
         st = os.stat(path)
     except OSError:
         return "-"
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
-
-
-def _file_stamp(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "-"
+    if identity:
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
@@ -81,8 +76,8 @@ class ProbeCache:
             str(self.probe_version),
             path,
             real,
-            _stat_key(real),
-            _stat_key(venv_cfg),
+            _stamp(real, identity=True),
+            _stamp(venv_cfg, identity=True),
             str(os.geteuid() if sys.platform != "win32" else 0),
             env.get("HOME", ""),
             env.get("PYTHONUSERBASE", ""),
@@ -99,7 +94,7 @@ class ProbeCache:
         if not entry or entry.get("key") != self.key(path):
             return None
         stamps = entry.get("stamps", {})
-        if any(_file_stamp(f) != s for f, s in stamps.items()):
+        if any(_stamp(f) != s for f, s in stamps.items()):
             return None
         answer = entry.get("answer")
         return answer if isinstance(answer, dict) else None
@@ -111,7 +106,7 @@ class ProbeCache:
         watched = answer.get("watched_files") or []
         self.entries[path] = {
             "key": self.key(path),
-            "stamps": {f: _file_stamp(f) for f in watched if isinstance(f, str)},
+            "stamps": {f: _stamp(f) for f in watched if isinstance(f, str)},
             "answer": answer,
         }
         self.dirty = True

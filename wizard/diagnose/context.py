@@ -109,3 +109,13 @@ def restore_command(info: PathInfo, writers: tuple[Writer, ...], recursive: bool
 
 def describe_writers(writers: tuple[Writer, ...]) -> str:
     return ", ".join(w.describe() for w in writers)
+
+
+def writer_evidence(info: PathInfo, writers: tuple[Writer, ...]) -> tuple[str, ...]:
+    """One evidence line per writer: ``/path is owner:group mode; writable by ...``."""
+    return tuple(f"{info.path} is {info.owner_label}; writable by {w.describe()}" for w in writers)
+
+
+def name_list(names: tuple[str, ...], most: int = 12) -> str:
+    """``a, b, c …``: at most ``most`` names."""
+    return ", ".join(names[:most]) + (" …" if len(names) > most else "")

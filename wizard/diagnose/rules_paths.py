@@ -15,6 +15,7 @@ from wizard.diagnose.context import (
     root_import_dirs,
     severity_of,
     target_dirs,
+    writer_evidence,
 )
 from wizard.model import Approach, Finding, Fix, Interpreter, OwnerKind, PathInfo, Severity, Writer
 
@@ -68,7 +69,7 @@ def root_paths(ctx: Context) -> Iterator[Finding]:
                     cite=("so-secure-pip#answer", "so-secure-pip#answer-comments", "python-site"),
                     interpreter=interp.path,
                     paths=(directory,),
-                    evidence=tuple(f"{info.path} is {info.owner_label}; writable by {w.describe()}" for w in writers),
+                    evidence=writer_evidence(info, writers),
                 )
             yield from _parent_findings(ctx, interp, info, why_root)
 
@@ -101,7 +102,7 @@ def _parent_findings(ctx: Context, interp: Interpreter, child: PathInfo, why_roo
             cite=("so-secure-pip#answer", "python-site"),
             interpreter=interp.path,
             paths=(parent, child.path),
-            evidence=tuple(f"{info.path} is {info.owner_label}; writable by {w.describe()}" for w in writers),
+            evidence=writer_evidence(info, writers),
         )
 
 

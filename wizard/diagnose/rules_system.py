@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.diagnose.context import Context, q
+from wizard.diagnose.context import Context, name_list, q
 from wizard.model import Finding, Fix, Severity
 from wizard.paths import DEFAULT_PIP_USER, pip_cache_dir
 
@@ -168,7 +168,7 @@ def user_site(ctx: Context) -> Iterator[Finding]:
             cite=("pip-user-installs", "pep-668"),
             interpreter=interp.path,
             paths=(us.site or "",),
-            evidence=(", ".join(names[:12]) + (" …" if len(names) > 12 else ""),),
+            evidence=(name_list(names),),
         )
 
 
@@ -199,7 +199,7 @@ def distro_dirs(ctx: Context) -> Iterator[Finding]:
                 cite=("so-sudo-pip-risks#answer-2", "debian-python", "fedora-sudo-pip"),
                 interpreter=interp.path,
                 paths=(contents.path,),
-                evidence=(", ".join(names[:12]) + (" …" if len(names) > 12 else ""),),
+                evidence=(name_list(names),),
             )
 
 
