@@ -11,7 +11,7 @@ from wizard.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from rich.console import Console
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PROG = "pip-setup-wizard"
 APPROACHES = ("sudo-pip", "pip-user", "own-site", "virtualenv")
 # Subcommands that work in this version; the others are listed (with their options) but say so and exit 2.
-AVAILABLE = frozenset({"detect"})
+AVAILABLE = frozenset({"detect", "learn"})
 
 DESCRIPTION = """\
 How should you install Python packages with pip without exposing your whole system?
@@ -307,6 +307,54 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def show(renderable: object, no_color: bool, no_pager: bool) -> None:
+    """Prints ``renderable``; through a pager when stdout is a terminal and it does not fit on one screen."""
+    from rich.console import Console, RenderableType
+
+    console = _console(no_color)
+    item: RenderableType = renderable  # type: ignore[assignment]
+    if no_pager or not console.is_terminal:
+        console.print(item)
+        return
+    with open(os.devnull, "w") as sink:
+        probe = Console(file=sink, width=console.width, record=True, no_color=True)
+        probe.print(item)
+        lines = probe.export_text().count("\n")
+    if lines <= console.height:
+        console.print(item)
+        return
+    os.environ.setdefault("LESS", "-FRX")  # keep colours, quit if one screen, leave the text on screen
+    with console.pager(styles=not console.no_color):
+        console.print(item)
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    """The explanations: overview, an approach, or a topic."""
+    from wizard import texts
+    from wizard.render import learn
+
+    name = args.topic
+    approaches, topics = texts.approaches(), texts.topics()
+    if name is None:
+        item = learn.overview()
+    elif name in approaches:
+        item = learn.approach(name)
+    elif name in topics:
+        item = learn.topic(name)
+    else:
+        import difflib
+
+        known = [*approaches, *topics]
+        close = difflib.get_close_matches(name, known, n=1)
+        raise UsageError(
+            f"there is no approach or topic called {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            hint=f"choose one of: {', '.join(known)} (or no argument for the overview)",
+            ref="learn-unknown",
+        )
+    show(item, args.no_color, args.no_pager)
+    return EXIT_OK
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
 
@@ -338,6 +386,9 @@ def cmd_default(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"detect": cmd_detect, "learn": cmd_learn}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -357,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in AVAILABLE:
             sys.stderr.write(NOT_YET.format(name=PROG, command=args.command, version=__version__) + "\n")
             return EXIT_USAGE
-        return cmd_detect(args)
+        return COMMANDS[args.command](args)
     except WizardError as err:
         _print_error(err)
         return err.exit_code

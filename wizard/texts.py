@@ -359,7 +359,7 @@ def topics() -> dict[str, TopicText]:
         folder = os.path.join(content_dir(), "topics")
         names = sorted(n for n in os.listdir(folder) if n.endswith(".md"))
         loaded = [parse_topic(*_read(f"topics/{n}")) for n in names]
-        for topic, name in zip(loaded, names):
+        for topic, name in zip(loaded, names, strict=True):
             if f"{topic.id}.md" != name:
                 raise ContentError(topic.path, f"id {topic.id!r} does not match the file name")
         _CACHE["topics"] = {t.id: t for t in loaded}

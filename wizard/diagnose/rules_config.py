@@ -102,7 +102,7 @@ def pip_config(ctx: Context) -> Iterator[Finding]:
                         "Remove it; pass --break-system-packages on the rare command that needs it.",
                         "unset PIP_BREAK_SYSTEM_PACKAGES" if conf.scope == "env" else None,
                     ),
-                    cite=("so-sudo-pip-risks#answer-2", "pep-668", "pip-changelog-23.0.1"),
+                    cite=("so-sudo-pip-risks#answer-2", "pep-668", "pip-changelog#23.0.1"),
                     paths=(conf.path,),
                     evidence=(f"{key} = {value}",),
                 )

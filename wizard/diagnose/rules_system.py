@@ -92,7 +92,7 @@ def venv_and_marker(ctx: Context) -> Iterator[Finding]:
                         "will install into the system's Python without any warning."
                     ),
                     fix=Fix("Update pip through the package manager that provides it."),
-                    cite=("pip-changelog-23.0",),
+                    cite=("pip-changelog#23.0",),
                     interpreter=interp.path,
                 )
         if interp.venv_module is False or interp.ensurepip is False:
