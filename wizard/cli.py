@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PROG = "pip-setup-wizard"
 APPROACHES = ("sudo-pip", "pip-user", "own-site", "virtualenv")
 # Subcommands that work in this version; the others are listed (with their options) but say so and exit 2.
-AVAILABLE = frozenset({"detect", "learn"})
+AVAILABLE = frozenset({"detect", "learn", "recommend"})
 
 DESCRIPTION = """\
 How should you install Python packages with pip without exposing your whole system?
@@ -182,7 +182,26 @@ def build_parser() -> argparse.ArgumentParser:
         "Asks about your machine and needs, combines the answers with what `detect` finds, and\n"
         "recommends an approach, a runner-up, and the reasons.",
     )
-    rc.add_argument("--answers", metavar="FILE", help="the answers as TOML or JSON, for scripts (no prompts)")
+    rc.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="answers as TOML or JSON (keys: shared, system_wide, experimental, kind, sudo)",
+    )
+    rc.add_argument("--shared", choices=("yes", "no"), help="does anyone else use this machine?")
+    rc.add_argument(
+        "--system-wide",
+        dest="system_wide",
+        choices=("yes", "no"),
+        help="must root, system tools or other users import the packages?",
+    )
+    rc.add_argument("--experimental", choices=("yes", "no"), help="will you try packages you do not know well?")
+    rc.add_argument("--kind", choices=("libraries", "apps", "both"), help="what do you mostly install?")
+    rc.add_argument("--sudo", choices=("yes", "no"), help="can you use sudo on this machine?")
+    rc.add_argument(
+        "--defaults",
+        action="store_true",
+        help="use this machine's defaults for questions not answered by flags or --answers (no prompts)",
+    )
     rc.add_argument("--json", action="store_true", help="print the recommendation as JSON")
 
     pl = add(
@@ -355,6 +374,50 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_recommend(args: argparse.Namespace) -> int:
+    """The questionnaire and the recommendation."""
+    from wizard.recommend import QUESTIONS, Facts, answers_from, load_answers_file, parse_answers, recommend
+
+    given: dict[str, object] = {}
+    source = "the command line"
+    if args.answers:
+        given.update(load_answers_file(args.answers))
+        source = args.answers
+    given.update({q.id: getattr(args, q.id) for q in QUESTIONS if getattr(args, q.id) is not None})
+    parse_answers(given, source)  # fail on a bad answer before looking at the machine
+    missing = [q.id for q in QUESTIONS if q.id not in given]
+    if missing and not args.defaults and not _interactive():
+        flags = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
+        raise UsageError(
+            f"recommend needs answers for: {', '.join(missing)}",
+            hint=f"run it in a terminal to be asked, or pass {flags} (or --answers FILE, or --defaults)",
+            ref="answers-missing",
+        )
+    from wizard.detect import DetectOptions
+    from wizard.doctor import run
+
+    report = run(DetectOptions())
+    facts = Facts.from_state(report.state, report.diagnosis)
+    if missing and not args.defaults:
+        from wizard.plain.questionnaire import ask
+
+        given = ask(given, facts.default_answers())
+        source = "your answers"
+    answers = answers_from(given, source, facts.default_answers() if args.defaults else None)
+    rec = recommend(answers, facts)
+    if args.json:
+        import json
+        from dataclasses import asdict
+
+        data = {"schema": 1, "answers": answers.to_dict(), "machine": asdict(facts), "recommendation": rec.to_dict()}
+        sys.stdout.write(json.dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
+    else:
+        from wizard.render.recommend import recommendation
+
+        _console(args.no_color).print(recommendation(rec))
+    return EXIT_OK
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
 
@@ -386,7 +449,11 @@ def cmd_default(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"detect": cmd_detect, "learn": cmd_learn}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "detect": cmd_detect,
+    "learn": cmd_learn,
+    "recommend": cmd_recommend,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -413,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(err)
         return err.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted. No changes were made.\n")
+        sys.stderr.write("Cancelled. No changes were made.\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `detect | head`: the reader went away; not an error worth a traceback.

@@ -147,7 +147,7 @@ def content_dir() -> str:
     )
 
 
-def _toml_loads(text: str) -> dict[str, Any]:
+def toml_loads(text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -164,7 +164,7 @@ def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str]:
     if end < 0:
         raise ContentError(path, "the front matter is not closed with +++")
     try:
-        front = _toml_loads(text[4:end])
+        front = toml_loads(text[4:end])
     except ValueError as exc:
         raise ContentError(path, f"front matter is not valid TOML: {exc}") from None
     return front, text[end + 5 :].strip() + "\n"
@@ -379,7 +379,7 @@ def risk(ident: str) -> tuple[ApproachText, Risk] | None:
 def sources() -> dict[str, Any]:
     """The bibliography (``content/sources.toml``), keyed by source id."""
     if "sources" not in _CACHE:
-        _CACHE["sources"] = _toml_loads(_read("sources.toml")[1])
+        _CACHE["sources"] = toml_loads(_read("sources.toml")[1])
     result: dict[str, Any] = _CACHE["sources"]
     return result
 

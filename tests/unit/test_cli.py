@@ -17,7 +17,7 @@ from tests.fixtures import machines as m
 from wizard.doctor import report_for
 
 COMMANDS = ("detect", "learn", "recommend", "plan", "apply", "status", "undo", "recover", "export")
-NOT_YET = COMMANDS[2:]
+NOT_YET = COMMANDS[3:]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -77,7 +77,6 @@ def test_plan_and_apply_options_cover_the_spec() -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["recommend"],
         ["plan", "virtualenv"],
         ["apply", "sudo-pip", "--yes"],
         ["status"],

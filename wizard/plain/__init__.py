@@ -1,0 +1,1 @@
+"""Provides the plain front end: questionary prompts and rich output (no full-screen app)."""
