@@ -32,6 +32,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_content_and_probe(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "wizard/content/sources.toml" in names
+    for approach in ("sudo-pip", "pip-user", "own-site", "virtualenv"):
+        assert f"wizard/content/approaches/{approach}.md" in names
+    assert "wizard/content/topics/pep-668.md" in names
     assert "wizard/detect/probe.py" in names
     assert not any(n.startswith("tests/") for n in names)
 
@@ -48,11 +51,15 @@ def test_installed_copy_runs_and_finds_its_content(wheel: Path, tmp_path: Path) 
     py = str(venv / "bin" / "python")
     version = subprocess.run([py, "-m", "wizard", "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("pip-setup-wizard ")
-    code = "from wizard import texts; print(texts.content_dir()); print(texts.cite_label('pep-668'))"
+    code = (
+        "from wizard import texts; print(texts.content_dir()); print(texts.cite_label('pep-668')); "
+        "print(len(texts.approaches()), len(texts.topics()))"
+    )
     out = subprocess.run([py, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
-    content_dir, label = out.stdout.splitlines()
+    content_dir, label, counts = out.stdout.splitlines()
     assert content_dir == str(target / "wizard" / "content")
     assert "PEP 668" in label
+    assert counts == f"4 {len(list((ROOT / 'content' / 'topics').glob('*.md')))}"
     report = subprocess.run(
         [py, "-m", "wizard", "detect", "--json", "--no-cache"], capture_output=True, text=True, cwd=tmp_path
     )
