@@ -6,21 +6,16 @@ import os
 import sys
 
 from wizard import __version__
-from wizard.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, WizardError
+from wizard.commands.common import AVAILABLE, PROG, console, interactive, print_error
+from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, WizardError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
 
-    from rich.console import Console
 
-    from wizard.doctor import Report
-
-PROG = "pip-setup-wizard"
 APPROACHES = ("sudo-pip", "pip-user", "own-site", "virtualenv")
-# Subcommands that work in this version; the others are listed (with their options) but say so and exit 2.
-AVAILABLE = frozenset({"detect", "learn", "recommend"})
 
 DESCRIPTION = """\
 How should you install Python packages with pip without exposing your whole system?
@@ -97,6 +92,18 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="hardening: have pip install wheels only (`only-binary = :all:`), so no package build "
         "code runs at install time",
+    )
+    p.add_argument(
+        "--break-system-packages",
+        action="store_true",
+        help="sudo-pip, pip-user, own-site on a PEP 668 system: let that approach's pip override the "
+        "marker (set in its own pip.conf only, never globally)",
+    )
+    p.add_argument(
+        "--uv",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="virtualenv: create it with uv (default: when uv is installed); --no-uv uses python -m venv",
     )
 
 
@@ -225,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan_options(ap)
     ap.add_argument("--plan", metavar="FILE", help="apply exactly this saved plan (refused if the machine changed)")
     ap.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    ap.add_argument(
+        "--accept-risk",
+        metavar="RISK",
+        help="own-site without a terminal: pass --accept-risk 'privilege escalation' to confirm it",
+    )
 
     st = add(
         "status",
@@ -260,174 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _console(no_color: bool, stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(no_color=no_color or bool(os.environ.get("NO_COLOR")), stderr=stderr, highlight=False)
-
-
-def _print_error(err: WizardError) -> None:
-    lines = err.lines()
-    sys.stderr.write(f"{PROG}: error: {lines[0]}\n")
-    for line in lines[1:]:
-        sys.stderr.write(f"  {line}\n")
-
-
-def _load_report(path: str) -> Report:
-    import json
-
-    from wizard.doctor import report_for, state_from_report
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        return report_for(state_from_report(data))
-    except OSError as exc:
-        raise WizardError(
-            f"cannot read {path}: {exc.strerror}", hint="check the file name", ref="from-json-unreadable"
-        ) from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise WizardError(
-            f"{path} is not a report saved with `{PROG} detect --json`: {exc}",
-            hint=f"save one with `{PROG} detect --json > report.json`",
-            ref="from-json-invalid",
-        ) from None
-
-
-def cmd_detect(args: argparse.Namespace) -> int:
-    """The machine report."""
-    if args.timeout <= 0:
-        raise UsageError(
-            f"--timeout must be a positive number of seconds, not {args.timeout:g}", hint="try --timeout 5"
-        )
-    if args.from_json:
-        report = _load_report(args.from_json)
-    else:
-        from wizard.detect import DetectOptions
-        from wizard.doctor import run
-
-        report = run(DetectOptions(pythons=tuple(args.python), timeout=args.timeout, use_cache=not args.no_cache))
-    if args.json:
-        import json
-
-        # Indented for a person at a terminal; compact (and ~10x faster to write) for programs.
-        indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(report.to_dict(), indent=indent, ensure_ascii=False) + "\n")
-    else:
-        from wizard.render.report import render_report
-
-        render_report(report, _console(args.no_color), verbose=args.verbose, available=AVAILABLE)
-    if args.fail_on:
-        from wizard.model import Severity
-
-        floor = Severity(args.fail_on).rank
-        if any(f.severity.rank >= floor for f in report.diagnosis.findings):
-            return EXIT_FINDINGS
-    return EXIT_OK
-
-
-def show(renderable: object, no_color: bool, no_pager: bool) -> None:
-    """Prints ``renderable``; through a pager when stdout is a terminal and it does not fit on one screen."""
-    from rich.console import Console, RenderableType
-
-    console = _console(no_color)
-    item: RenderableType = renderable  # type: ignore[assignment]
-    if no_pager or not console.is_terminal:
-        console.print(item)
-        return
-    with open(os.devnull, "w") as sink:
-        probe = Console(file=sink, width=console.width, record=True, no_color=True)
-        probe.print(item)
-        lines = probe.export_text().count("\n")
-    if lines <= console.height:
-        console.print(item)
-        return
-    os.environ.setdefault("LESS", "-FRX")  # keep colours, quit if one screen, leave the text on screen
-    with console.pager(styles=not console.no_color):
-        console.print(item)
-
-
-def cmd_learn(args: argparse.Namespace) -> int:
-    """The explanations: overview, an approach, or a topic."""
-    from wizard import texts
-    from wizard.render import learn
-
-    name = args.topic
-    approaches, topics = texts.approaches(), texts.topics()
-    if name is None:
-        item = learn.overview()
-    elif name in approaches:
-        item = learn.approach(name)
-    elif name in topics:
-        item = learn.topic(name)
-    else:
-        import difflib
-
-        known = [*approaches, *topics]
-        close = difflib.get_close_matches(name, known, n=1)
-        raise UsageError(
-            f"there is no approach or topic called {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-            hint=f"choose one of: {', '.join(known)} (or no argument for the overview)",
-            ref="learn-unknown",
-        )
-    show(item, args.no_color, args.no_pager)
-    return EXIT_OK
-
-
-def cmd_recommend(args: argparse.Namespace) -> int:
-    """The questionnaire and the recommendation."""
-    from wizard.recommend import QUESTIONS, Facts, answers_from, load_answers_file, parse_answers, recommend
-
-    given: dict[str, object] = {}
-    source = "the command line"
-    if args.answers:
-        given.update(load_answers_file(args.answers))
-        source = args.answers
-    given.update({q.id: getattr(args, q.id) for q in QUESTIONS if getattr(args, q.id) is not None})
-    parse_answers(given, source)  # fail on a bad answer before looking at the machine
-    missing = [q.id for q in QUESTIONS if q.id not in given]
-    if missing and not args.defaults and not _interactive():
-        flags = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
-        raise UsageError(
-            f"recommend needs answers for: {', '.join(missing)}",
-            hint=f"run it in a terminal to be asked, or pass {flags} (or --answers FILE, or --defaults)",
-            ref="answers-missing",
-        )
-    from wizard.detect import DetectOptions
-    from wizard.doctor import run
-
-    report = run(DetectOptions())
-    facts = Facts.from_state(report.state, report.diagnosis)
-    if missing and not args.defaults:
-        from wizard.plain.questionnaire import ask
-
-        given = ask(given, facts.default_answers())
-        source = "your answers"
-    answers = answers_from(given, source, facts.default_answers() if args.defaults else None)
-    rec = recommend(answers, facts)
-    if args.json:
-        import json
-        from dataclasses import asdict
-
-        data = {"schema": 1, "answers": answers.to_dict(), "machine": asdict(facts), "recommendation": rec.to_dict()}
-        sys.stdout.write(json.dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
-    else:
-        from wizard.render.recommend import recommendation
-
-        _console(args.no_color).print(recommendation(rec))
-    return EXIT_OK
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
-
-
 def cmd_default(args: argparse.Namespace) -> int:
     """No command: the guided wizard (the machine report until the full-screen app arrives)."""
     if args.plain:
         sys.stderr.write(NOT_YET.format(name=PROG, command="--plain", version=__version__) + "\n")
         return EXIT_USAGE
-    if not _interactive():
+    if not interactive():
         plain = f"`{PROG} --plain` for plain prompts, or " if "--plain" in AVAILABLE else ""
         sys.stderr.write(
             f"{PROG}: the guided wizard needs a terminal (stdin and stdout must be terminals and TERM not "
@@ -438,22 +288,24 @@ def cmd_default(args: argparse.Namespace) -> int:
     from wizard.doctor import run
     from wizard.render.report import render_report
 
-    console = _console(args.no_color)
-    with console.status("Looking at this machine…"):
+    out = console(args.no_color)
+    with out.status("Looking at this machine…"):
         report = run(DetectOptions())
-    render_report(report, console, available=AVAILABLE)
-    console.print(
+    render_report(report, out, available=AVAILABLE)
+    out.print(
         f"[dim]This version shows the machine report; the guided full-screen wizard comes in a "
         f"later version. `{PROG} --help` lists the commands.[/dim]"
     )
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "detect": cmd_detect,
-    "learn": cmd_learn,
-    "recommend": cmd_recommend,
-}
+def handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function behind a subcommand (imported only when that subcommand runs)."""
+    if command in ("detect", "learn", "recommend"):
+        from wizard.commands import info as module
+    else:
+        from wizard.commands import setup as module  # type: ignore[no-redef]
+    return getattr(module, f"cmd_{command}")  # type: ignore[no-any-return]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -475,9 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in AVAILABLE:
             sys.stderr.write(NOT_YET.format(name=PROG, command=args.command, version=__version__) + "\n")
             return EXIT_USAGE
-        return COMMANDS[args.command](args)
+        return handler(args.command)(args)
     except WizardError as err:
-        _print_error(err)
+        print_error(err)
         return err.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("Cancelled. No changes were made.\n")

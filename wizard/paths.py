@@ -50,3 +50,18 @@ def cache_dir() -> str:
 def pip_cache_dir(home: str) -> str:
     """Where pip keeps its download cache for the person whose home is ``home`` (Linux layout)."""
     return os.path.join(home, ".cache", "pip")
+
+
+def user_state_dir() -> str:
+    """The per-user state directory: journals of a person's own changes, saved plans."""
+    override = os.environ.get(HOME_OVERRIDE)
+    if override:
+        return os.path.join(override, "state")
+    if sys.platform.startswith("linux"):
+        # platformdirs' answer on Linux ($XDG_STATE_HOME or ~/.local/state), without its import cost.
+        xdg = os.environ.get("XDG_STATE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.join(_account_home(), ".local", "state")
+        return os.path.join(base, APP_NAME)
+    import platformdirs
+
+    return str(platformdirs.user_state_dir(APP_NAME, appauthor=False))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
 # Larger answers than this are not what any command we run should print; treat them as a failure.
 MAX_OUTPUT = 4 * 1024 * 1024
@@ -102,6 +103,9 @@ def start(
     env: Mapping[str, str] | None = None,
     cwd: str | None = None,
     stdin_data: str | None = None,
+    user: int | None = None,
+    group: int | None = None,
+    extra_groups: Sequence[int] | None = None,
 ) -> Running:
     """Starts ``argv`` without waiting; call ``.result()`` later.
 
@@ -111,7 +115,11 @@ def start(
         env: the complete environment for the program (default: inherit ours).
         cwd: working directory (default: ours).
         stdin_data: text written to its standard input (default: no input, stdin is /dev/null).
+        user, group, extra_groups: run as this uid/gid with these supplementary groups (root only).
     """
+    identity: dict[str, Any] = {}
+    if user is not None:
+        identity = {"user": user, "group": group, "extra_groups": list(extra_groups or [])}
     try:
         popen = subprocess.Popen(
             list(argv),
@@ -123,6 +131,7 @@ def start(
             text=True,
             errors="replace",
             start_new_session=sys.platform != "win32",
+            **identity,
         )
     except OSError as exc:
         return Running(argv, None, exc.strerror or str(exc), timeout, None)
@@ -136,6 +145,18 @@ def run(
     env: Mapping[str, str] | None = None,
     cwd: str | None = None,
     stdin_data: str | None = None,
+    user: int | None = None,
+    group: int | None = None,
+    extra_groups: Sequence[int] | None = None,
 ) -> Result:
     """Runs ``argv`` to completion (or until ``timeout``) and returns its :class:`Result`."""
-    return start(argv, timeout=timeout, env=env, cwd=cwd, stdin_data=stdin_data).result()
+    return start(
+        argv,
+        timeout=timeout,
+        env=env,
+        cwd=cwd,
+        stdin_data=stdin_data,
+        user=user,
+        group=group,
+        extra_groups=extra_groups,
+    ).result()

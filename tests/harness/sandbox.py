@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,8 @@ SNAPSHOT = Path(__file__).with_name("snapshot.py")
 REPO = Path(__file__).resolve().parents[2]
 
 # What a sandbox covers by default: (path, how). "copy" mounts a copy of the real directory over it;
-# "empty" mounts an empty directory with the same owner and mode; "tmpfs" mounts a fresh tmpfs.
+# "empty" mounts an empty directory with the same owner and mode; "tmpfs" mounts a fresh tmpfs; "overlay" mounts
+# an overlay whose writes go to the sandbox (for big directories such as /var/lib).
 DEFAULT_COVER: tuple[tuple[str, str], ...] = (
     ("/etc", "copy"),
     ("/root", "empty"),
@@ -32,6 +34,7 @@ DEFAULT_COVER: tuple[tuple[str, str], ...] = (
     ("/usr/local/bin", "copy"),
     ("/usr/local/lib/python3.11", "copy"),
     ("/var/log", "tmpfs"),
+    ("/var/lib", "overlay"),
     ("/var/mail", "tmpfs"),
     ("/var/lib/sudo", "tmpfs"),
     ("/run/sudo", "tmpfs"),
@@ -90,15 +93,55 @@ class Sandbox:
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
         )
-        # What the test process itself needs must stay visible where a covered place would hide it.
-        self.keep = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, str(REPO))})
-        staged = self._stage_keeps()
-        for path, how in self.cover:
-            self._cover(path, how)
-        for original, stage in staged:
-            self.ns(["mkdir", "-p", original])
-            self.ns(["mount", "--bind", stage, original])
+        try:
+            self._wait_until_private()
+            # What the test process itself needs must stay visible where a covered place would hide it.
+            self.keep = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, str(REPO))})
+            staged = self._stage_keeps()
+            for path, how in self.cover:
+                self._cover(path, how)
+            for original, stage in staged:
+                self.ns(["mkdir", "-p", original])
+                self.ns(["mount", "--bind", stage, original])
+            self._assert_nothing_leaked()
+        except BaseException:
+            self.stop()
+            raise
         return self
+
+    def _wait_until_private(self) -> None:
+        """Waits until the holder runs `cat`: unshare has then made its own namespace AND set propagation to private.
+
+        Entering it earlier would put our mounts into the machine's namespace (or let them propagate there) and the
+        clean-up would then delete real files through them.
+        """
+        ours = os.readlink("/proc/self/ns/mnt")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                comm = Path(f"/proc/{self.pid}/comm").read_text().strip()
+                theirs = os.readlink(f"/proc/{self.pid}/ns/mnt")
+            except OSError:
+                comm, theirs = "", ours
+            if comm == "cat" and theirs != ours:
+                return
+            if self.holder is not None and self.holder.poll() is not None:
+                raise RuntimeError("the sandbox's namespace holder exited at once")
+            time.sleep(0.005)
+        raise RuntimeError("the sandbox's private mount namespace did not come up")
+
+    def _host_mounts_under_base(self) -> list[str]:
+        base = str(self.base)
+        with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+            points = [line.split()[4] for line in fh]
+        return [p for p in points if p == base or p.startswith(base + "/")]
+
+    def _assert_nothing_leaked(self) -> None:
+        leaked = self._host_mounts_under_base()
+        with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+            covered = [line.split()[4] for line in fh if line.split()[4] in {c for c, _ in self.cover}]
+        if leaked or covered:
+            raise RuntimeError(f"sandbox mounts are visible outside the sandbox: {leaked + covered}")
 
     def stop(self) -> None:
         if self.holder is not None:
@@ -106,6 +149,12 @@ class Sandbox:
             self.holder.stdin.close()
             self.holder.wait(timeout=10)
             self.holder = None
+        # Never delete through a mount point: if anything of the sandbox is mounted where we can see it, detach it,
+        # and if that fails leave the directory alone rather than risk removing the files behind the mount.
+        for point in sorted(self._host_mounts_under_base(), key=len, reverse=True):
+            subprocess.run(["umount", "-l", point], capture_output=True)
+        if self._host_mounts_under_base():
+            raise RuntimeError(f"not removing {self.base}: something is still mounted under it")
         shutil.rmtree(self.base, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:
@@ -145,6 +194,14 @@ class Sandbox:
                 ]
             )
             return
+        if how == "overlay":
+            upper, work = self.base / "upper" / path.lstrip("/"), self.base / "work" / path.lstrip("/")
+            upper.mkdir(parents=True)
+            work.mkdir(parents=True)
+            self.ns(
+                ["mount", "-t", "overlay", "overlay", "-o", f"lowerdir={path},upperdir={upper},workdir={work}", path]
+            )
+            return
         copy = self.base / "root" / path.lstrip("/")
         copy.parent.mkdir(parents=True, exist_ok=True)
         if how == "copy":
@@ -160,6 +217,8 @@ class Sandbox:
 
     def ns(self, argv: list[str]) -> None:
         """Runs a set-up command inside the namespace as root; fails loudly."""
+        if os.readlink(f"/proc/{self.pid}/ns/mnt") == os.readlink("/proc/self/ns/mnt"):
+            raise RuntimeError("refusing to run a sandbox command in the machine's own mount namespace")
         subprocess.run(["nsenter", "--target", str(self.pid), "--mount", "--", *argv], check=True, capture_output=True)
 
     def run(
@@ -173,6 +232,8 @@ class Sandbox:
         cwd: str = "/",
     ) -> Result:
         """Runs ``argv`` inside the sandbox (as ``user`` if given) and returns its result."""
+        if os.readlink(f"/proc/{self.pid}/ns/mnt") == os.readlink("/proc/self/ns/mnt"):
+            raise RuntimeError("refusing to run a test command in the machine's own mount namespace")
         cmd = ["nsenter", "--target", str(self.pid), "--mount", "--wd=/", "--"]
         if user is not None:
             cmd += ["setpriv", f"--reuid={user}", f"--regid={self.gid_of(user)}", "--init-groups", "--"]
@@ -228,7 +289,8 @@ class Sandbox:
 
     def snapshot(self, roots: list[str] | None = None) -> dict:
         """Owner, group, mode, content hash, link target of everything under ``roots``, plus accounts."""
-        roots = roots or [p for p, how in self.cover if how != "tmpfs" or p == "/tmp"]
+        roots = roots or [p for p, how in self.cover if how not in ("tmpfs", "overlay") or p == "/tmp"]
+        roots = [*roots, "/var/lib/pip-setup-wizard"] if "/var/lib/pip-setup-wizard" not in roots else roots
         result = self.run([sys.executable, "-I", str(SNAPSHOT), "--skip", *self.keep, "--", *roots])
         if result.returncode != 0:
             raise AssertionError(f"snapshot failed: {result.stderr}")

@@ -69,7 +69,7 @@ def test_marker_present(sandbox: Sandbox) -> None:
 
 def test_marker_absent(sandbox: Sandbox) -> None:
     # An overlay over the real stdlib, with the marker deleted in the overlay only.
-    upper, work = sandbox.base / "upper", sandbox.base / "work"
+    upper, work = sandbox.base / "stdlib-upper", sandbox.base / "stdlib-work"
     upper.mkdir()
     work.mkdir()
     sandbox.ns(

@@ -40,6 +40,10 @@ def test_pyenv_python_is_resolved_through_its_shim(report) -> None:  # type: ign
     shim = os.path.expanduser("~/.pyenv/shims/python3")
     if not os.path.isfile(shim):
         pytest.skip("pyenv is not installed here")
+    from tests.unit.test_discover import pyenv_selected_is_installed
+
+    if not pyenv_selected_is_installed():
+        pytest.skip("pyenv's selected version is not installed on this machine")
     python3 = next(r for r in report.state.for_you if r.command == "python3")
     assert python3.path == shim
     assert python3.interpreter and "/.pyenv/versions/" in python3.interpreter

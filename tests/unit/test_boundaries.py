@@ -13,7 +13,7 @@ import pytest
 import wizard
 
 UI = ("textual", "rich", "questionary", "prompt_toolkit")
-FRONT_ENDS = ("wizard.cli", "wizard.render", "wizard.tui", "wizard.plain", "wizard.__main__")
+FRONT_ENDS = ("wizard.cli", "wizard.commands", "wizard.render", "wizard.tui", "wizard.plain", "wizard.__main__")
 CORE = sorted(
     name for _finder, name, _pkg in pkgutil.walk_packages(wizard.__path__, "wizard.") if not name.startswith(FRONT_ENDS)
 )

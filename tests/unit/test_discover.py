@@ -186,6 +186,8 @@ def test_real_pyenv_python_is_resolved_through_its_shim() -> None:
     shims = os.path.expanduser("~/.pyenv/shims")
     if not os.path.isfile(os.path.join(shims, "python3")):
         pytest.skip("pyenv is not installed here")
+    if not pyenv_selected_is_installed():
+        pytest.skip("pyenv's selected version is not installed on this machine")
     env = {k: v for k, v in os.environ.items() if k != "PYENV_VERSION"}
     env["PATH"] = f"{shims}:/usr/bin:/bin"
     found = discover(env, "/", os.path.expanduser("~"), [shims, "/usr/bin", "/bin"], None, [])
@@ -194,3 +196,15 @@ def test_real_pyenv_python_is_resolved_through_its_shim() -> None:
     assert "/versions/" in shimmed[0].path and os.access(shimmed[0].path, os.X_OK)
     assert not shimmed[0].path.startswith(shims)
     assert sys.executable  # the test ran with a real interpreter
+
+
+def pyenv_selected_is_installed() -> bool:
+    """False when pyenv's global version is not installed (then pyenv itself cannot run python3 either)."""
+    import os
+
+    root = os.path.expanduser("~/.pyenv")
+    try:
+        version = Path(root, "version").read_text().split()[0]
+    except (OSError, IndexError):
+        return True
+    return version == "system" or os.path.exists(os.path.join(root, "versions", version, "bin"))

@@ -1,0 +1,236 @@
+"""Provides the safety rules every plan passes before it may change anything (SPEC §7, BAD_INPUTS.md).
+
+Each rule raises a :class:`WizardError` that names the input and says how to fix it. The rules are pure: they
+look at the machine state detection produced, never at the live system.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+
+from wizard.errors import WizardError
+from wizard.model import Interpreter, MachineState, OwnerKind
+
+NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
+FORBIDDEN_TREES = (
+    "/",
+    "/usr",
+    "/etc",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin",
+    "/sbin",
+    "/usr/sbin",
+    "/opt",
+    "/home",
+    "/root",
+    "/var",
+    "/tmp",
+    "/lib",
+    "/usr/lib",
+    "/boot",
+    "/dev",
+    "/proc",
+    "/sys",
+)
+
+
+def refuse(message: str, hint: str, ref: str) -> WizardError:
+    """A refusal: nothing has been changed."""
+    return WizardError(message, context="Nothing was changed.", hint=hint, ref=ref)
+
+
+def check_text(value: str, what: str) -> None:
+    """No newline, NUL or other control characters in a name or a path."""
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        raise refuse(
+            f"the {what} {value!r} contains a newline, NUL or another control character",
+            f"pass the {what} as plain text",
+            "control-character",
+        )
+
+
+def check_user_name(name: str, what: str = "pip user name") -> None:
+    """The account-name rule of useradd(8) as Debian applies it, stricter where it matters."""
+    check_text(name, what)
+    if not name:
+        raise refuse(f"the {what} is empty", "choose a name such as pipinstall", "name-empty")
+    if len(name) > 31:
+        raise refuse(
+            f"the {what} {name!r} is {len(name)} characters long; the limit is 31",
+            "choose a shorter name, such as pipinstall",
+            "name-too-long",
+        )
+    if not NAME.match(name):
+        raise refuse(
+            f"the {what} {name!r} is not allowed: names must start with a lower-case letter or '_' and "
+            "use only lower-case letters, digits, '_' and '-'",
+            "choose a name such as pipinstall (accepted: ^[a-z_][a-z0-9_-]{0,30}$)",
+            "name-invalid",
+        )
+
+
+def check_pip_user(name: str, state: MachineState, created_by_us: bool) -> None:
+    """The pip user must be new (or ours), never root-equivalent, never a person's account."""
+    check_user_name(name)
+    if name == "root":
+        raise refuse(
+            "the pip user cannot be root: a root-equivalent owner defeats the approach",
+            "use the default pipinstall, or approach sudo-pip if you mean root",
+            "user-root",
+        )
+    acct = next((a for a in state.accounts if a.name == name), None)
+    if acct is None:
+        return
+    if acct.uid == 0:
+        raise refuse(
+            f"the account {name!r} has uid 0, so it is root under another name",
+            "choose a new name such as pipinstall",
+            "user-uid0",
+        )
+    if created_by_us:
+        return
+    if acct.kind is OwnerKind.HUMAN:
+        raise refuse(
+            f"{name!r} is a person's account (uid {acct.uid}, shell {acct.shell}); handing site-packages "
+            "to a person is approach own-site, which has its own confirmation",
+            "choose a new name for the pip user, or plan own-site",
+            "user-human",
+        )
+    raise refuse(
+        f"the account {name!r} already exists and was not created by pip-setup-wizard",
+        "choose a new name (the wizard creates the account itself), e.g. --user pipinstall",
+        "user-exists",
+    )
+
+
+def normal(path: str) -> str:
+    """``path`` with duplicate slashes removed (``..`` is refused elsewhere, never resolved)."""
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def check_absolute(path: str, what: str) -> None:
+    """Absolute, without ``..`` and without control characters."""
+    check_text(path, what)
+    if not path.startswith("/"):
+        raise refuse(f"the {what} {path!r} is relative", f"give the {what} as an absolute path", "path-relative")
+    if ".." in path.split("/"):
+        raise refuse(f"the {what} {path!r} contains '..'", f"give the {what} without '..'", "path-dotdot")
+
+
+def target_trees(interp: Interpreter, state: MachineState, requested: str | None = None) -> tuple[str, ...]:
+    """The site-packages trees an approach may change: exactly what the interpreter reports as pip's target.
+
+    Refuses forbidden places (``/``, ``/usr``, ``/etc``, ``/usr/local/bin``, homes, the stdlib, the distribution's
+    directories) and symlinked targets whose real path does not qualify.
+    """
+    reported = [normal(t) for t in interp.pip_target]
+    if requested is not None:
+        check_absolute(requested, "target path")
+        if normal(requested) not in reported:
+            raise refuse(
+                f"{requested} is not a site-packages directory {interp.path} installs into",
+                f"the targets of {interp.path} are: {', '.join(reported)}",
+                "path-not-target",
+            )
+        reported = [normal(requested)]
+    forbidden = {*FORBIDDEN_TREES, state.user.home, state.user.human_home, *interp.distro_dirs}
+    stdlib = interp.paths.get("stdlib")
+    if stdlib:
+        forbidden.add(normal(stdlib))
+    for tree in reported:
+        check_absolute(tree, "target path")
+        info = state.path_info(tree)
+        real = info.realpath if info else os.path.realpath(tree)
+        for candidate in {tree, real}:
+            if candidate in forbidden or candidate.rstrip("/") == "":
+                raise refuse(
+                    f"{candidate} is not a place the wizard changes owners in",
+                    "only the exact site-packages directories pip installs into qualify; for the "
+                    "distribution's directories use the package manager (PEP 668)",
+                    "path-forbidden",
+                )
+        if real != tree:
+            targets_real = {getattr(state.path_info(t), "realpath", t) for t in reported}
+            if real not in targets_real or real in forbidden:
+                raise refuse(
+                    f"{tree} is (or lies under) a symbolic link to {real}, which is not a site-packages "
+                    f"directory of {interp.path}",
+                    "point the interpreter at its real site-packages",
+                    "path-symlink",
+                )
+    return tuple(reported)
+
+
+def check_venv_path(path: str, state: MachineState, python: Interpreter) -> str:
+    """Where a virtualenv may be created: absolute, not inside another venv or site-packages, not in a directory
+    everyone can write (``/tmp``), and not an existing directory that is something else.
+
+    Returns ``"create"`` or ``"exists"`` (a venv of the same interpreter: already set up).
+    """
+    check_absolute(path, "venv path")
+    path = normal(path)
+    if path in FORBIDDEN_TREES or path in (state.user.human_home, state.user.home):
+        raise refuse(
+            f"{path} cannot be a virtualenv", "choose a new directory such as ~/.venvs/default", "venv-forbidden"
+        )
+    parent = posixpath.dirname(path)
+    while parent and parent != "/":
+        if os.path.isfile(os.path.join(parent, "pyvenv.cfg")):
+            raise refuse(
+                f"{path} is inside the virtualenv {parent}", "choose a directory outside other venvs", "venv-nested"
+            )
+        if posixpath.basename(parent) in ("site-packages", "dist-packages"):
+            raise refuse(
+                f"{path} is inside {parent}, a site-packages directory",
+                "choose a directory such as ~/.venvs/default",
+                "venv-in-site-packages",
+            )
+        try:
+            st = os.stat(parent)
+        except OSError:
+            st = None
+        if st is not None and st.st_mode & 0o002:
+            raise refuse(
+                f"{path} would be inside {parent}, which every user can write",
+                "choose a directory in your home, such as ~/.venvs/default",
+                "venv-world-writable",
+            )
+        parent = posixpath.dirname(parent)
+    if not os.path.lexists(path):
+        return "create"
+    if os.path.islink(path) or not os.path.isdir(path):
+        raise refuse(f"{path} exists and is not a directory", "choose a new directory", "venv-not-dir")
+    cfg = os.path.join(path, "pyvenv.cfg")
+    if os.path.isfile(cfg):
+        home = _venv_home(cfg)
+        wanted = posixpath.dirname(python.realpath)
+        if home and (os.path.realpath(home) == wanted or home == posixpath.dirname(python.path)):
+            return "exists"
+        raise refuse(
+            f"{path} is already a virtualenv of another interpreter ({home})",
+            f"choose another directory, or remove that venv first (it was not made for {python.path})",
+            "venv-other-interpreter",
+        )
+    if os.listdir(path):
+        raise refuse(
+            f"{path} exists, is not empty and is not a virtualenv: `python -m venv` would mix its files into it",
+            "choose a new or empty directory",
+            "venv-not-empty",
+        )
+    return "create"
+
+
+def _venv_home(cfg: str) -> str | None:
+    try:
+        with open(cfg, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                key, sep, value = line.partition("=")
+                if sep and key.strip().lower() == "home":
+                    return value.strip()
+    except OSError:
+        return None
+    return None
