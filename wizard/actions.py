@@ -152,7 +152,19 @@ def restore_file(
         return  # a preview has no backups; nothing to compare
     st = sys.stat(path)
     if current != old or (st.uid, st.gid, st.mode) != (prior["uid"], prior["gid"], prior["mode"]):
+        _make_parents(sys, path, prior["uid"], prior["gid"])
         write(sys, path, old, prior["mode"], prior["uid"], prior["gid"])
+
+
+def _make_parents(sys: System, path: str, uid: int, gid: int) -> None:
+    """Recreates directories a file lived in that have gone since (a home removed with its account)."""
+    missing = []
+    parent = os.path.dirname(path)
+    while parent and parent != "/" and not sys.stat(parent).exists:
+        missing.append(parent)
+        parent = os.path.dirname(parent)
+    for d in reversed(missing):
+        sys.mkdir(d, 0o755 if uid == 0 else 0o700, uid, gid)  # as the wizard makes them (see _edit)
 
 
 # --- trees ----------------------------------------------------------------------------------------------------
@@ -344,6 +356,8 @@ def restore_account(sys: System, prior: dict[str, Any]) -> None:
         ],
         f"recreating the user {prior['name']}",
     )
+    if sys.dry_run:
+        sys.add_account(prior["name"], prior["home"], prior["shell"])  # type: ignore[attr-defined]
 
 
 # --- the dispatcher ---------------------------------------------------------------------------------------------
@@ -440,8 +454,7 @@ def perform(ctx: Context, step: p.Step, prior: dict[str, Any], history: Journal 
         for d in prior.get("made_dirs", []):
             if not sys.stat(d).exists:
                 sys.mkdir(d, 0o755, -1, -1)
-        for argv in step.commands():
-            _run(sys, argv, f"creating the virtualenv {step.path}")
+        _make_venv(sys, step)
         return {}
     if isinstance(step, p.Revert):
         from wizard.journal import Journal
@@ -466,6 +479,14 @@ def perform(ctx: Context, step: p.Step, prior: dict[str, Any], history: Journal 
             )
         return {}
     raise StepError(f"unknown step {step.kind}")
+
+
+def _make_venv(sys: System, step: p.CreateVenv) -> None:
+    for argv in step.commands():
+        _run(sys, argv, f"creating the virtualenv {step.path}")
+    if sys.dry_run:
+        sys.assume(step.path)  # type: ignore[attr-defined]
+        sys.assume(os.path.join(step.path, "pyvenv.cfg"), "file")  # type: ignore[attr-defined]
 
 
 def _edit(ctx: Context, sys: System, step: p.Step, prior: dict[str, Any]) -> dict[str, Any]:
@@ -521,6 +542,10 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
                 sys.rmdir(d)
         return
     if isinstance(step, p.CreateVenv):
+        if prior["exists"] and not sys.stat(step.path).exists:
+            # Undoing a switch that removed the venv: a fresh one takes its place (its old packages are gone).
+            _make_venv(sys, step)
+            return
         if not prior["exists"] and sys.stat(step.path).exists:
             sys.rmtree(step.path)
         for d in reversed(prior.get("made_dirs", [])):

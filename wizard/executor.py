@@ -174,8 +174,12 @@ def run(
             except KeyboardInterrupt:
                 rollback(ctx, journal, past)
                 raise Interrupted() from None
-            except BaseException:
-                rollback(ctx, journal, past)
+            except BaseException as exc:
+                try:
+                    rollback(ctx, journal, past)
+                except RollbackError as failed:
+                    failed.context = f"It started with: {exc}"
+                    raise failed from exc
                 raise
     return Outcome(notes=ctx.notes, journal=journal)
 

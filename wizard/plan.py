@@ -369,7 +369,7 @@ class CreateVenv(Step):
         return " && ".join(" ".join(q(a) for a in argv) for argv in self.commands())
 
     def undo(self) -> str:
-        return f"remove {self.path} (it did not exist before)"
+        return f"remove {self.path} and what was installed in it (it did not exist before)"
 
 
 @dataclass(frozen=True)

@@ -632,6 +632,11 @@ class DryRunSystem(System):
         self.effects.append(Effect("run", argv[0], argv=tuple(argv), user=self._who()))
         return proc.Result(tuple(argv), 0, "", "")
 
+    def assume(self, path: str, kind: str = "dir") -> None:
+        """Records that ``path`` will exist (made by a command the dry run did not run), without an effect."""
+        uid, gid = self._ids(-1, -1)
+        self.stats[path] = Stat(path, True, kind, uid, gid, 0o755)
+
     def add_account(self, name: str, home: str, shell: str) -> Account:
         """Records an account that a dry-run ``useradd`` would create (with a stand-in uid)."""
         self.next_uid += 1

@@ -22,6 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SNAPSHOT = Path(__file__).with_name("snapshot.py")
+USER_LIBRARIES = (
+    "rich",
+    "pygments",
+    "markdown_it",
+    "mdurl",
+    "questionary",
+    "prompt_toolkit",
+    "wcwidth",
+    "platformdirs",
+)
 REPO = Path(__file__).resolve().parents[2]
 
 # What a sandbox covers by default: (path, how). "copy" mounts a copy of the real directory over it;
@@ -302,6 +312,14 @@ class Sandbox:
         if not target.exists():
             shutil.copytree(REPO / "wizard", target / "wizard", ignore=shutil.ignore_patterns("__pycache__"))
             shutil.copytree(REPO / "content", target / "wizard" / "content")
+            # The pure-Python libraries the front ends use, for an interpreter that has none of them.
+            import importlib.util
+
+            for name in USER_LIBRARIES:
+                spec = importlib.util.find_spec(name)
+                if spec is not None and spec.origin:
+                    src = Path(spec.origin).parent
+                    shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
             for d, _dirs, files in os.walk(target):
                 os.chmod(d, 0o755)
                 for f in files:

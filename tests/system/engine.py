@@ -100,7 +100,12 @@ def wiz(
 def snap(box: Sandbox) -> dict:
     """A snapshot without the wizard's own state and the account tools' backup files."""
     data = box.snapshot()
-    data["files"] = {k: v for k, v in data["files"].items() if not k.startswith(IGNORED) and k != "/root/.cache"}
+    # Bytecode caches are written whenever Python runs and embed source timestamps: they are not set-up state.
+    data["files"] = {
+        k: v
+        for k, v in data["files"].items()
+        if not k.startswith(IGNORED) and k != "/root/.cache" and "/__pycache__" not in k
+    }
     return data
 
 

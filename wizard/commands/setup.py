@@ -69,11 +69,10 @@ def refuse_if_unfinished(store: Store) -> None:
 def build(options: PlanOptions, store: Store) -> tuple[Plan, Outcome, dict[int, str], Account | None]:
     """Detects, plans and previews; returns the plan, its preview, names of accounts it would create, the person."""
     from wizard.strategies import make_plan
-    from wizard.system import RealSystem
 
     refuse_if_unfinished(store)
     report = detect_for(options)
-    plan = make_plan(report.state, report.diagnosis, options, store.applied(), RealSystem())
+    plan = make_plan(report.state, report.diagnosis, options, store.applied())
     human = executor.account_for(plan.human)
     outcome = executor.preview(plan, human, store)
     return plan, outcome, outcome.stand_ins, human
@@ -133,10 +132,14 @@ def stale(saved: dict[str, Any], plan: Plan, outcome: Outcome) -> list[str]:
     if [s for s in saved["plan"]["steps"]] != [s.to_dict() for s in plan.steps]:
         problems.append("the steps would be different now")
     before = saved.get("fingerprints", {})
-    for path, fp in sorted(before.items()):
-        now = outcome.fingerprints.get(path)
-        if now is not None and now != fp:
-            problems.append(f"{path} changed ({fp} → {now})")
+    now = outcome.fingerprints
+    for path in sorted(set(before) | set(now)):
+        if path not in now:
+            problems.append(f"{path} is no longer looked at")
+        elif path not in before:
+            problems.append(f"{path} appeared")
+        elif now[path] != before[path]:
+            problems.append(f"{path} changed ({before[path]} → {now[path]})")
     return problems
 
 
@@ -233,31 +236,33 @@ def confirm(plan: Plan, args: argparse.Namespace, what: str = "Apply") -> None:
 
 def elevate(args: argparse.Namespace, plan: Plan, data: dict[str, Any]) -> int:
     """Runs the root part through sudo: the exact command is shown first; a saved plan keeps it exact."""
+    import subprocess
+
     from wizard.paths import user_state_dir
 
     folder = user_state_dir()
-    os.makedirs(folder, mode=0o700, exist_ok=True)
     saved = os.path.join(folder, "pending-plan.json")
-    save_plan(saved, data)
     argv = [sys.executable, "-m", "wizard", "apply", "--plan", saved, "--yes"]
     if plan.approach == "own-site":
         argv += ["--accept-risk", RISK_WORDS]
     out = console(args.no_color)
-    import subprocess
-
-    if interactive():
+    at_terminal = interactive()
+    if not at_terminal and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode != 0:
+        raise WizardError(
+            "this plan needs root, and sudo asks for a password that cannot be typed here",
+            context="Nothing was changed.",
+            hint=f"run: sudo {sys.executable} -m wizard apply {plan.approach} ... --yes, or save the "
+            f"plan with `{PROG} plan {plan.approach} --out FILE` and run: sudo {sys.executable} -m "
+            "wizard apply --plan FILE --yes",
+            ref="needs-root",
+        )
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    save_plan(saved, data)
+    if at_terminal:
         out.print(f"[bold]This needs root. Running:[/bold] {escape('sudo ' + ' '.join(argv))}")
         done = subprocess.run(["sudo", *argv])
         subprocess.run(["sudo", "-k"])
         return done.returncode
-    probe = subprocess.run(["sudo", "-n", "true"], capture_output=True)
-    if probe.returncode != 0:
-        raise WizardError(
-            "this plan needs root, and sudo asks for a password that cannot be typed here",
-            context="Nothing was changed.",
-            hint="run: sudo " + " ".join(argv),
-            ref="needs-root",
-        )
     out.print(escape(f"Running: sudo -n {' '.join(argv)}"))
     return subprocess.run(["sudo", "-n", *argv]).returncode
 

@@ -226,7 +226,11 @@ def build(
         pth_paths=tuple(pth_paths),
         venv_module=answer.get("venv_module"),
         ensurepip=answer.get("ensurepip"),
-        wizard_own=isinstance(prefix, str) and os.path.realpath(prefix) == os.path.realpath(sys.prefix),
+        # Only a venv the wizard itself runs from is "its own" (a wizard installed into a system Python must still
+        # be able to set that Python up).
+        wizard_own=isinstance(prefix, str)
+        and sys.prefix != sys.base_prefix
+        and os.path.realpath(prefix) == os.path.realpath(sys.prefix),
         cached=cached,
     )
 

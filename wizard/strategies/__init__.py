@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
     from wizard.journal import Journal
     from wizard.model import Diagnosis, MachineState
-    from wizard.system import System
 
 PLANNERS = {"sudo-pip": sudo_pip, "pip-user": pip_user, "own-site": own_site, "virtualenv": virtualenv}
 
@@ -33,9 +32,7 @@ UNSUPPORTED = {
 }
 
 
-def make_plan(
-    state: MachineState, diagnosis: Diagnosis, options: PlanOptions, applied: Sequence[Journal], system: System
-) -> Plan:
+def make_plan(state: MachineState, diagnosis: Diagnosis, options: PlanOptions, applied: Sequence[Journal]) -> Plan:
     """The plan for ``options`` on this machine (raises a refusal naming the input and a fix)."""
     if options.approach not in PLANNERS:
         raise WizardError(
@@ -49,7 +46,7 @@ def make_plan(
             "run `pip-setup-wizard plan virtualenv`",
             "platform",
         )
-    planning = Planning.start(state, diagnosis, options, applied, system)
+    planning = Planning.start(state, diagnosis, options, applied)
     return PLANNERS[options.approach](planning)
 
 

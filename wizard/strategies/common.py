@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from wizard import safety
+from wizard import actions, safety
+from wizard.actions import Context
 from wizard.diagnose.roles import system_python
 from wizard.model import Approach, Interpreter, MachineState
 from wizard.plan import (
     ChownTree,
-    CreateVenv,
     EnsureDirs,
     Plan,
     PlanOptions,
@@ -21,7 +21,7 @@ from wizard.plan import (
     step_from_dict,
 )
 from wizard.safety import refuse
-from wizard.system import Account
+from wizard.system import Account, DryRunSystem
 from wizard.textedit import get_key
 
 TYPE_CHECKING = False
@@ -30,32 +30,39 @@ if TYPE_CHECKING:
 
     from wizard.journal import Journal
     from wizard.model import Diagnosis
-    from wizard.system import System
 
 
 @dataclass
 class Planning:
-    """One planning run: inputs, and the steps and notes collected so far."""
+    """One planning run: inputs, and the steps and notes collected so far.
+
+    Every step is also played through a dry-run system as it is added, so later decisions see the machine as the
+    earlier steps will leave it (a user a revert brings back, a file a revert removes).
+    """
 
     state: MachineState
     diagnosis: Diagnosis
     options: PlanOptions
-    system: System
+    system: DryRunSystem
     interp: Interpreter
     human: Account
     applied: Journal | None  # the wizard's apply in effect for this interpreter, if any
     steps: list[Step] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reverts: str | None = None
+    ctx: Context | None = None
 
     @classmethod
     def start(
-        cls, state: MachineState, diagnosis: Diagnosis, options: PlanOptions, applied: Sequence[Journal], system: System
+        cls, state: MachineState, diagnosis: Diagnosis, options: PlanOptions, applied: Sequence[Journal]
     ) -> Planning:
         interp = target_interpreter(state, options)
+        system = DryRunSystem()
         human = person(state, system)
         mine = [j for j in applied if j.begin["plan"]["interpreter"] == interp.path]
-        return cls(state, diagnosis, options, system, interp, human, mine[-1] if mine else None)
+        planning = cls(state, diagnosis, options, system, interp, human, mine[-1] if mine else None)
+        planning.ctx = Context(system, human, None)
+        return planning
 
     # --- facts --------------------------------------------------------------------------------------------------
 
@@ -88,7 +95,11 @@ class Planning:
     # --- building -------------------------------------------------------------------------------------------
 
     def add(self, step: Step) -> None:
+        """Adds ``step`` and plays it through the dry run."""
+        assert self.ctx is not None
         self.steps.append(step)
+        history = self.applied if isinstance(step, Revert) else None
+        actions.perform(self.ctx, step, actions.capture(self.ctx, step), history)
 
     def ensure_trees(self) -> tuple[str, ...]:
         """The target trees; missing ones are created root-owned (0755) first."""
@@ -132,8 +143,8 @@ class Planning:
         self.reverts = self.applied_approach
         for i in sorted(self.applied.done(), reverse=True):
             step = step_from_dict(self.applied.steps()[i]["step"])
-            if not step.changes() or isinstance(step, CreateVenv):
-                continue  # a venv keeps its packages; switching away does not delete it
+            if not step.changes():
+                continue
             self.add(
                 Revert(
                     why=step.why, journal=self.applied.id, index=i, step=step.to_dict(), as_user=step.scope == "user"
@@ -199,7 +210,7 @@ def target_interpreter(state: MachineState, options: PlanOptions) -> Interpreter
     return found
 
 
-def person(state: MachineState, system: System) -> Account:
+def person(state: MachineState, system: DryRunSystem) -> Account:
     """The person the set-up is for: SUDO_USER under sudo, else whoever runs the wizard."""
     acct = system.account(state.user.human)
     if acct is None:

@@ -68,7 +68,9 @@ def virtualenv(pl: Planning) -> Plan:
     pl.revert_by_hand()
     if any(s.needs_root for s in pl.steps):
         pl.needs_root()
-    state = safety.check_venv_path(path, pl.state, pl.interp)
+    # A revert earlier in this plan may bring the venv back: the dry run knows; otherwise ask the file system.
+    restored = pl.system.stat(os.path.join(path, "pyvenv.cfg")).exists and not os.path.exists(path)
+    state = "exists" if restored else safety.check_venv_path(path, pl.state, pl.interp)
     uv = _uv(pl)
     if state == "create":
         if uv is None and not (pl.interp.venv_module and pl.interp.ensurepip):
