@@ -213,23 +213,31 @@ def _captured_entries(ctx: Context, prior: dict[str, Any], journal: Journal | No
     return json.loads(data) if data else []
 
 
-def probe_chown(sys: System, path: str) -> None:
-    """Fails early where the file system refuses ownership changes (NFS root_squash, some FUSE mounts)."""
-    if sys.dry_run:
-        return
-    st = sys.stat(path)
+def chown_refused(path: str) -> str | None:
+    """Why the file system of ``path`` refuses ownership changes (NFS root_squash, some FUSE mounts), or None.
+
+    It changes the owner to the same owner again, which changes nothing. Only root can ask; tests can inject the
+    refusal with ``PIP_SETUP_WIZARD_CHOWN_PROBE=EPERM`` (with ``PIP_SETUP_WIZARD_TESTING=1``).
+    """
+    if os.environ.get("PIP_SETUP_WIZARD_TESTING") == "1" and os.environ.get("PIP_SETUP_WIZARD_CHOWN_PROBE"):
+        import errno as errnos
+
+        code = getattr(errnos, os.environ["PIP_SETUP_WIZARD_CHOWN_PROBE"], errnos.EPERM)
+        return f"{os.strerror(code)} (injected)"
+    if os.geteuid() != 0:
+        return None
     try:
-        os.chown(path, st.uid, st.gid, follow_symlinks=False)  # the same owner again: changes nothing
-    except PermissionError as exc:
-        raise StepError(
-            f"the file system of {path} refuses to change owners ({exc.strerror})",
-            hint="NFS with root_squash and some FUSE mounts do this; choose another approach",
-        ) from None
+        st = os.lstat(path)
+        os.chown(path, st.st_uid, st.st_gid, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def chown_tree(ctx: Context, sys: System, step: p.ChownTree, prior: dict[str, Any]) -> None:
     uid, gid = ctx.ids(step.owner, step.group)
-    probe_chown(sys, step.path)
     order = _captured_entries(ctx, prior, None if prior.get("entries") is not None else ctx.journal)
     # Hand a tree to someone deepest-first, so they only gain a directory once its contents are done; take it
     # back from someone top-down, so each directory is out of their hands before we look inside it.

@@ -67,6 +67,12 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         "--owner", metavar="NAME", help="own-site: who will own site-packages (default: you; SUDO_USER under sudo)"
     )
     p.add_argument(
+        "--target",
+        metavar="PATH",
+        help="sudo-pip, pip-user, own-site: the one site-packages directory to change (it must be one "
+        "the interpreter installs into; default: all of them)",
+    )
+    p.add_argument(
         "--venv",
         metavar="PATH",
         help="virtualenv: where to create it (default: ~/.venvs/default or under $WORKON_HOME)",

@@ -468,6 +468,7 @@ class PlanOptions:
     python: str | None = None
     user: str = "pipinstall"
     owner: str | None = None
+    target: str | None = None
     venv: str | None = None
     shell_rc: str = "none"  # "none" | "path" | "activate"
     require_virtualenv: bool | None = None

@@ -73,8 +73,11 @@ def check_user_name(name: str, what: str = "pip user name") -> None:
         )
 
 
-def check_pip_user(name: str, state: MachineState, created_by_us: bool) -> None:
-    """The pip user must be new (or ours), never root-equivalent, never a person's account."""
+def check_pip_user(name: str, account: tuple[int, str] | None, created_by_us: bool) -> None:
+    """The pip user must be new (or the wizard's own), never root-equivalent, never a person's account.
+
+    ``account`` is (uid, kind) from the account database when the name exists there.
+    """
     check_user_name(name)
     if name == "root":
         raise refuse(
@@ -82,21 +85,22 @@ def check_pip_user(name: str, state: MachineState, created_by_us: bool) -> None:
             "use the default pipinstall, or approach sudo-pip if you mean root",
             "user-root",
         )
-    acct = next((a for a in state.accounts if a.name == name), None)
-    if acct is None:
+    if account is None:
         return
-    if acct.uid == 0:
+    uid, kind = account
+    if uid == 0:
         raise refuse(
-            f"the account {name!r} has uid 0, so it is root under another name",
+            f"the account {name!r} has uid 0, so it is root under another name: a root-equivalent owner "
+            "defeats the approach",
             "choose a new name such as pipinstall",
             "user-uid0",
         )
     if created_by_us:
         return
-    if acct.kind is OwnerKind.HUMAN:
+    if kind == OwnerKind.HUMAN.value:
         raise refuse(
-            f"{name!r} is a person's account (uid {acct.uid}, shell {acct.shell}); handing site-packages "
-            "to a person is approach own-site, which has its own confirmation",
+            f"{name!r} is a person's account (uid {uid}); handing site-packages to a person is approach "
+            "own-site, which has its own confirmation",
             "choose a new name for the pip user, or plan own-site",
             "user-human",
         )
@@ -121,47 +125,70 @@ def check_absolute(path: str, what: str) -> None:
         raise refuse(f"the {what} {path!r} contains '..'", f"give the {what} without '..'", "path-dotdot")
 
 
+def _distro_or_stdlib(path: str, interp: Interpreter) -> str | None:
+    stdlib = normal(interp.paths.get("stdlib") or "")
+    if path in (normal(d) for d in interp.distro_dirs):
+        return "a directory the distribution's package manager owns"
+    if stdlib and (path == stdlib or path.startswith(stdlib + "/")):
+        return "the standard library"
+    return None
+
+
 def target_trees(interp: Interpreter, state: MachineState, requested: str | None = None) -> tuple[str, ...]:
     """The site-packages trees an approach may change: exactly what the interpreter reports as pip's target.
 
     Refuses forbidden places (``/``, ``/usr``, ``/etc``, ``/usr/local/bin``, homes, the stdlib, the distribution's
-    directories) and symlinked targets whose real path does not qualify.
+    directories), and any target that is (or lies under) a symbolic link whose real path is not itself one of the
+    reported targets.
     """
     reported = [normal(t) for t in interp.pip_target]
     if requested is not None:
         check_absolute(requested, "target path")
-        if normal(requested) not in reported:
+        asked = normal(requested)
+        owned = _distro_or_stdlib(asked, interp)
+        if owned:
             raise refuse(
-                f"{requested} is not a site-packages directory {interp.path} installs into",
-                f"the targets of {interp.path} are: {', '.join(reported)}",
+                f"{asked} is {owned}; changing owners there breaks what the package manager installed",
+                "install system-wide packages with the package manager (apt install python3-NAME); PEP 668 "
+                "marks this Python as managed by it. A virtualenv needs no such change.",
+                "path-distro",
+            )
+        if asked not in reported:
+            raise refuse(
+                f"{asked} is not a site-packages directory {interp.path} installs into: only the exact "
+                "directories pip writes to qualify",
+                f"the targets of {interp.path} are: {', '.join(reported) or '(none)'}",
                 "path-not-target",
             )
-        reported = [normal(requested)]
-    forbidden = {*FORBIDDEN_TREES, state.user.home, state.user.human_home, *interp.distro_dirs}
-    stdlib = interp.paths.get("stdlib")
-    if stdlib:
-        forbidden.add(normal(stdlib))
+        reported = [asked]
+    forbidden = {*FORBIDDEN_TREES, state.user.home, state.user.human_home}
+    marker = interp.marker is not None and interp.marker.present
     for tree in reported:
         check_absolute(tree, "target path")
+        owned = _distro_or_stdlib(tree, interp)
+        if owned or (marker and tree.startswith("/usr/lib")):
+            raise refuse(
+                f"{interp.path} is marked externally managed (PEP 668) and pip's target {tree} is "
+                f"{owned or 'inside the distribution scheme'}",
+                "use a virtualenv, or the distribution's local scheme (/usr/local) if it has one",
+                "path-distro-scheme",
+            )
         info = state.path_info(tree)
         real = info.realpath if info else os.path.realpath(tree)
         for candidate in {tree, real}:
             if candidate in forbidden or candidate.rstrip("/") == "":
                 raise refuse(
                     f"{candidate} is not a place the wizard changes owners in",
-                    "only the exact site-packages directories pip installs into qualify; for the "
-                    "distribution's directories use the package manager (PEP 668)",
+                    "only the exact site-packages directories pip installs into qualify",
                     "path-forbidden",
                 )
-        if real != tree:
-            targets_real = {getattr(state.path_info(t), "realpath", t) for t in reported}
-            if real not in targets_real or real in forbidden:
-                raise refuse(
-                    f"{tree} is (or lies under) a symbolic link to {real}, which is not a site-packages "
-                    f"directory of {interp.path}",
-                    "point the interpreter at its real site-packages",
-                    "path-symlink",
-                )
+        if real != tree and (real not in reported or real in forbidden):
+            raise refuse(
+                f"{tree} is (or lies under) a symbolic link: its real path is {real}, which is not a "
+                f"site-packages directory {interp.path} reports",
+                f"make {tree} a real directory again, or point --python at the interpreter that owns {real}",
+                "path-symlink",
+            )
     return tuple(reported)
 
 

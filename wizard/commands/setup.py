@@ -40,6 +40,7 @@ def options_from(args: argparse.Namespace) -> PlanOptions:
         python=args.python,
         user=args.user,
         owner=args.owner,
+        target=args.target,
         venv=os.path.expanduser(args.venv) if args.venv else None,
         shell_rc=args.shell_rc,
         require_virtualenv=args.require_virtualenv,

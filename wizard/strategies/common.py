@@ -76,7 +76,23 @@ class Planning:
         return self.applied.begin["plan"]["approach"] if self.applied else None
 
     def trees(self) -> tuple[str, ...]:
-        return safety.target_trees(self.interp, self.state)
+        """The target trees (checked by the safety rules), refused up front if they cannot be changed."""
+        trees = safety.target_trees(self.interp, self.state, self.options.target)
+        for tree in trees:
+            if self.system.readonly(tree):
+                raise refuse(
+                    f"{tree} is on a read-only file system",
+                    "remount it read-write first, or use a virtualenv (it needs no change there)",
+                    "read-only",
+                )
+            problem = actions.chown_refused(tree)
+            if problem:
+                raise refuse(
+                    f"the file system of {tree} refuses to change owners ({problem})",
+                    "NFS with root_squash and some FUSE mounts do this; use a virtualenv instead",
+                    "chown-refused",
+                )
+        return trees
 
     def entries(self, path: str) -> list[tuple[int, int, int, str]]:
         """(uid, gid, mode, type) of every entry of a tree, read now."""

@@ -119,7 +119,14 @@ def pip_user(pl: Planning) -> Plan:
     _system_checks(pl)
     name = pl.options.user
     same = pl.switch_from_applied()
-    safety.check_pip_user(name, pl.state, created_by_us=same and _created_by_us(pl, name))
+    safety.check_user_name(name)
+    existing = pl.system.account(name)
+    known = None
+    if existing is not None:
+        from wizard.detect.fsinfo import Accounts
+
+        known = (existing.uid, Accounts().kind(existing.uid).value)
+    safety.check_pip_user(name, known, created_by_us=same and _created_by_us(pl, name))
     trees = pl.ensure_trees()
     home = f"/var/lib/{name}"
     acct = pl.system.account(name)
