@@ -12,7 +12,7 @@ import secrets
 
 from wizard import plan as p
 from wizard.errors import WizardError
-from wizard.system import Account, System, Tree
+from wizard.system import Account, System, Tree, removing_name
 from wizard.textedit import block_body, get_key, remove_block, set_block, set_key, unset_key
 
 TYPE_CHECKING = False
@@ -74,6 +74,8 @@ class Context:
             return None
         return journal.read_backup(name)
 
+
+EDITS = (p.EnsureBlock, p.RemoveBlock, p.SetConfigKey, p.UnsetConfigKey)
 
 # --- files ----------------------------------------------------------------------------------------------------
 
@@ -141,7 +143,7 @@ def restore_file(
             sys.unlink(path)
         elif new != current:
             st = sys.stat(path)
-            write(sys, path, new, st.mode, st.uid, st.gid)
+            write(sys, path, new, st.mode, st.uid, st.gid, prior["tmp"])
         return
     if not prior["exists"]:
         if current is not None:
@@ -153,7 +155,8 @@ def restore_file(
     st = sys.stat(path)
     if current != old or (st.uid, st.gid, st.mode) != (prior["uid"], prior["gid"], prior["mode"]):
         _make_parents(sys, path, prior["uid"], prior["gid"])
-        write(sys, path, old, prior["mode"], prior["uid"], prior["gid"])
+        # the temp name recorded at capture: a crash in the middle of this leaves a file the next recover removes
+        write(sys, path, old, prior["mode"], prior["uid"], prior["gid"], prior["tmp"])
 
 
 def _make_parents(sys: System, path: str, uid: int, gid: int) -> None:
@@ -203,7 +206,22 @@ def capture_tree(ctx: Context, sys: System, path: str, recursive: bool = True) -
         ctx.notes.append(f"left alone (more than one hard link): {skipped}")
     for skipped in tree.mounts:
         ctx.notes.append(f"left alone (another file system is mounted there): {skipped}")
+    for link, target in _links_out(path, tree):
+        ctx.notes.append(f"only the link itself changes; what it points to is left alone: {link} -> {target}")
     return prior
+
+
+def _links_out(root: str, tree: Tree) -> list[tuple[str, str]]:
+    """Symbolic links in the tree whose target lies outside it (never followed; listed so people see them)."""
+    found = []
+    for rel, st in tree.entries:
+        if st.type != "link" or not rel or st.target is None:
+            continue
+        link = os.path.join(root, rel)
+        resolved = os.path.normpath(os.path.join(os.path.dirname(link), st.target))
+        if os.path.commonpath([resolved, os.path.normpath(root)]) != os.path.normpath(root):
+            found.append((link, st.target))
+    return found
 
 
 def _captured_entries(ctx: Context, prior: dict[str, Any], journal: Journal | None) -> list[list[Any]]:
@@ -473,7 +491,16 @@ def perform(ctx: Context, step: p.Step, prior: dict[str, Any], history: Journal 
         result: dict[str, Any] = next(
             (r.get("result", {}) for r in history.records if r["t"] == "done" and r["i"] == step.index), {}
         )
-        restore(ctx, step.original(), record["prior"], result, history if isinstance(history, Journal) else None)
+        original = dict(record["prior"])
+        if "tmp" in prior:
+            # write through this step's own temp name: it is the one this run's journal knows, so a crash in the
+            # middle leaves a file that `recover` removes
+            original["tmp"] = prior["tmp"]
+        restore(ctx, step.original(), original, result, history if isinstance(history, Journal) else None)
+        if isinstance(step.original(), EDITS) and "path" in prior:
+            # what the file holds now, so that undoing this revert can tell edits people make later apart
+            path = prior["path"]
+            return {"written": sha(sys.read(path) or b"")} if sys.stat(path).exists else {"written": None}
         return {}
     if isinstance(step, p.Check):
         checked = sys.check(list(step.argv))
@@ -489,12 +516,21 @@ def perform(ctx: Context, step: p.Step, prior: dict[str, Any], history: Journal 
     raise StepError(f"unknown step {step.kind}")
 
 
+def _venv_complete(sys: System, step: p.CreateVenv) -> bool:
+    """Whether every command that makes the venv ran: its interpreter, pyvenv.cfg, and pip when it gets one."""
+    needed = ["pyvenv.cfg", "bin/python"]
+    if not step.uv or step.seed or any("--seed" in argv for argv in step.commands()):
+        needed.append("bin/pip")
+    return all(sys.stat(os.path.join(step.path, name)).exists for name in needed)
+
+
 def _make_venv(sys: System, step: p.CreateVenv) -> None:
     for argv in step.commands():
         _run(sys, argv, f"creating the virtualenv {step.path}")
     if sys.dry_run:
         sys.assume(step.path)  # type: ignore[attr-defined]
-        sys.assume(os.path.join(step.path, "pyvenv.cfg"), "file")  # type: ignore[attr-defined]
+        for name in ("pyvenv.cfg", "bin/python", "bin/pip"):
+            sys.assume(os.path.join(step.path, name), "file")  # type: ignore[attr-defined]
 
 
 def _edit(ctx: Context, sys: System, step: p.Step, prior: dict[str, Any]) -> dict[str, Any]:
@@ -550,6 +586,10 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
                 sys.rmdir(d)
         return
     if isinstance(step, p.CreateVenv):
+        if sys.stat(removing_name(step.path)).exists:
+            sys.rmtree(removing_name(step.path))  # a removal a crash interrupted: finish it
+        if prior["exists"] and sys.stat(step.path).exists and not _venv_complete(sys, step):
+            sys.rmtree(step.path)  # a re-creation a crash interrupted: start it again
         if prior["exists"] and not sys.stat(step.path).exists:
             # Undoing a switch that removed the venv: a fresh one takes its place (its old packages are gone).
             _make_venv(sys, step)
@@ -562,8 +602,34 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
                 sys.rmdir(d)
         return
     if isinstance(step, p.Revert):
-        restore(ctx, step.original(), prior, result, journal)
+        original = step.original()
+        if isinstance(original, EDITS) and "path" in prior:
+            # Undoing a revert of an edit: the file as it was before the revert, or, if people changed it since,
+            # the wizard's edit made again with their changes kept.
+            written = result.get("written")
+            if "written" in result and written is None and sys.stat(prior["path"]).exists:
+                written = ""  # the revert removed the file and people made a new one since: edit theirs
+            restore_file(ctx, sys, prior, journal, written, _redo(original))
+            return
+        restore(ctx, original, prior, result, journal)
         return
+
+
+def _redo(step: p.Step) -> Callable[[bytes], bytes | None]:
+    """How to make an edit again in a file people changed since it was reverted."""
+
+    def redo(current: bytes) -> bytes | None:
+        text = current.decode("utf-8", "replace")
+        if isinstance(step, p.EnsureBlock):
+            return set_block(text, list(step.lines)).encode()
+        if isinstance(step, p.RemoveBlock):
+            return remove_block(text).encode()
+        if isinstance(step, p.SetConfigKey):
+            return set_key(text, step.section, step.key, step.value).encode()
+        assert isinstance(step, p.UnsetConfigKey)
+        return unset_key(text, step.section, step.key, step.value).encode()
+
+    return redo
 
 
 def _semantic(step: p.Step, prior: dict[str, Any]) -> Callable[[bytes], bytes | None]:

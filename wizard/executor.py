@@ -155,9 +155,17 @@ def run(
         payload: dict[str, Any] = {"plan": plan.to_dict()}
         if target:
             payload["target"] = target
-        journal = store.new(kind, payload)
+        try:
+            journal = store.new(kind, payload)
+        except OSError as exc:
+            raise JournalError(
+                f"could not start a journal in {store.root}: {exc}",
+                hint="nothing was changed; make room (or fix the file system) and run the command again",
+                ref="journal-write",
+            ) from exc
         ctx = Context(system, human, journal)
         with _SigintGuard() as guard:
+            i = 0
             try:
                 for i, step in enumerate(plan.steps):
                     guard.check()
@@ -180,6 +188,13 @@ def run(
                 except RollbackError as failed:
                     failed.context = f"It started with: {exc}"
                     raise failed from exc
+                if isinstance(exc, OSError):  # the machine said no (disk full, read-only, I/O error, ...)
+                    where = f"step {i + 1} ({plan.steps[i].describe()})" if plan.steps else "the journal"
+                    raise actions.StepError(
+                        f"{where} failed: {exc}",
+                        hint="nothing was left changed: everything done before it was put back; fix the cause "
+                        "and run the command again",
+                    ) from exc
                 raise
     return Outcome(notes=ctx.notes, journal=journal)
 

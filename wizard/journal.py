@@ -69,6 +69,7 @@ class Journal:
         self.id = os.path.basename(path)
         self.records: list[dict[str, Any]] = []
         self._last = ""
+        self._valid: int | None = None  # bytes of whole records in the log (a torn last line is cut off)
         self.faults = faults
 
     # --- reading --------------------------------------------------------------------------------------------
@@ -92,25 +93,31 @@ class Journal:
                     hint=f"inspect it with: ls -la {path} && cat {log}; move it away once you know what it holds",
                     ref="journal-tampered",
                 )
-        with open(log, encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                try:
-                    entry = json.loads(line)
-                    claimed = entry.pop("h")
-                except (ValueError, KeyError):
-                    raise JournalError(
-                        f"refusing to act on the journal {path}: line {number} is damaged",
-                        hint=f"inspect it with: cat {log}",
-                        ref="journal-tampered",
-                    ) from None
-                if _digest(j._last, entry) != claimed:
-                    raise JournalError(
-                        f"refusing to act on the journal {path}: line {number} was changed after it was written",
-                        hint=f"inspect it with: cat {log}",
-                        ref="journal-tampered",
-                    )
-                j._last = claimed
-                j.records.append(entry)
+        with open(log, "rb") as fh:
+            data = fh.read()
+        # A last line without its newline was torn by a power cut in the middle of a write: that record never
+        # counted (the change it announces had not started), and the next append replaces it.
+        j._valid = data.rfind(b"\n") + 1
+        for number, raw in enumerate(data[: j._valid].splitlines(), 1):
+            try:
+                entry = json.loads(raw.decode("utf-8"))
+                claimed = entry.pop("h")
+            except (ValueError, KeyError, AttributeError):
+                raise JournalError(
+                    f"refusing to act on the journal {path}: line {number} is damaged",
+                    hint=f"inspect it with: cat {log}",
+                    ref="journal-tampered",
+                ) from None
+            if _digest(j._last, entry) != claimed:
+                raise JournalError(
+                    f"refusing to act on the journal {path}: line {number} was changed after it was written",
+                    hint=f"inspect it with: cat {log}",
+                    ref="journal-tampered",
+                )
+            j._last = claimed
+            j.records.append(entry)
+        if not j.records and not j._valid:
+            return j  # not even its begin record was written whole: nothing was done under it
         if not j.records or j.records[0].get("t") != "begin":
             raise JournalError(
                 f"refusing to act on the journal {path}: it does not start with a begin record",
@@ -167,12 +174,16 @@ class Journal:
         line = json.dumps({**record, "h": digest}, sort_keys=True, separators=(",", ":")) + "\n"
         fd = os.open(os.path.join(self.path, LOG), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
+            if self._valid is not None and os.fstat(fd).st_size != self._valid:
+                os.ftruncate(fd, self._valid)  # drop a torn last line before writing after it
             os.write(fd, line.encode())
             os.fsync(fd)
         finally:
             os.close(fd)
         self._last = digest
         self.records.append(record)
+        if self._valid is not None:
+            self._valid += len(line.encode())
 
     def backup(self, name: str, data: bytes) -> str:
         """Stores ``data`` (a prior file content, a tree's prior owners) durably; returns its name."""
@@ -186,6 +197,12 @@ class Journal:
         finally:
             os.close(fd)
         return name
+
+
+def _order(name: str) -> tuple[int, str]:
+    """Journals sort by their sequence number (the digits before the first dash)."""
+    head = name.split("-", 1)[0]
+    return (int(head) if head.isdigit() and len(head) <= 9 else 0, name)
 
 
 class Store:
@@ -228,10 +245,11 @@ class Store:
         """Every journal, oldest first (each verified)."""
         folder = os.path.join(self.root, "journal")
         try:
-            names = sorted(os.listdir(folder))
+            names = [n for n in os.listdir(folder) if not n.startswith(".")]
         except OSError:
             return []
-        return [Journal.load(os.path.join(folder, n)) for n in names if not n.startswith(".")]
+        loaded = [Journal.load(os.path.join(folder, n)) for n in sorted(names, key=_order)]
+        return [j for j in loaded if j.records]
 
     def unfinished(self) -> Journal | None:
         """The journal of an apply that did not finish, if any."""
@@ -246,13 +264,24 @@ class Store:
     def new(self, kind: str, payload: dict[str, Any]) -> Journal:
         """Starts a journal (its begin record is durable when this returns)."""
         self._ensure()
+        # A sequence number first: two runs in the same second (or a clock set back) keep their order.
+        try:
+            last = max((_order(n)[0] for n in os.listdir(os.path.join(self.root, "journal"))), default=0)
+        except OSError:
+            last = 0
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        name = f"{stamp}-{os.getpid()}-{kind}"
+        name = f"{last + 1:06d}-{stamp}-{os.getpid()}-{kind}"
         path = os.path.join(self.root, "journal", name)
         os.mkdir(path, 0o700)
         os.mkdir(os.path.join(path, "backups"), 0o700)
         _fsync_dir(os.path.dirname(path))
         journal = Journal(path, self.faults)
-        journal.append({"t": "begin", "kind": kind, "time": time.time(), "pid": os.getpid(), **payload})
+        try:
+            journal.append({"t": "begin", "kind": kind, "time": time.time(), "pid": os.getpid(), **payload})
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)  # nothing has happened yet: no half-written journal stays
+            raise
         _fsync_dir(path)
         return journal

@@ -373,13 +373,22 @@ def _mkdir(path: str, mode: int, uid: int, gid: int) -> None:
     os.chmod(path, mode)
 
 
+def removing_name(path: str) -> str:
+    """Where a directory goes while it is removed: a crash never leaves a half-removed one under its own name."""
+    return os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.pip-setup-wizard-removing")
+
+
 def _rmtree(path: str) -> None:
     import shutil
 
     if os.path.islink(path) or not os.path.isdir(path):
         os.unlink(path)
-    else:
-        shutil.rmtree(path)
+        return
+    doomed = removing_name(path)
+    if os.path.lexists(doomed):
+        shutil.rmtree(doomed)
+    _rename(path, doomed)  # atomic: the directory is whole, or gone from its place
+    shutil.rmtree(doomed)
 
 
 def _readonly(path: str) -> bool:

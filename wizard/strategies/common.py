@@ -159,7 +159,8 @@ class Planning:
         self.reverts = self.applied_approach
         for i in sorted(self.applied.done(), reverse=True):
             step = step_from_dict(self.applied.steps()[i]["step"])
-            if not step.changes():
+            if not step.changes() or isinstance(step, Revert):
+                # Its reverts of an earlier approach stay: switching away must not bring that approach back.
                 continue
             self.add(
                 Revert(

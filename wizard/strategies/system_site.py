@@ -118,9 +118,9 @@ def pip_user(pl: Planning) -> Plan:
     """Approach 2: a system user owns the target trees; you run pip as it through one sudoers rule."""
     _system_checks(pl)
     name = pl.options.user
-    same = pl.switch_from_applied()
     safety.check_user_name(name)
-    existing = pl.system.account(name)
+    existing = pl.system.account(name)  # the machine as it is, before any revert this plan makes
+    same = pl.switch_from_applied()
     known = None
     if existing is not None:
         from wizard.detect.fsinfo import Accounts
