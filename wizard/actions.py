@@ -5,10 +5,8 @@ Ctrl-C or crash, and the same put-back serves rollback, ``recover``, ``undo`` an
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 
 from wizard import plan as p
 from wizard.errors import WizardError
@@ -31,6 +29,8 @@ class StepError(WizardError):
 
 
 def sha(data: bytes | None) -> str | None:
+    import hashlib  # here, not at the top: loading OpenSSL is not free and a preview rarely needs it
+
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
@@ -67,7 +67,7 @@ class Context:
         """Keeps ``data`` in the journal's backups (no-op in a preview); returns the backup name."""
         if self.journal is None:
             return None
-        return self.journal.backup(f"{name}-{secrets.token_hex(4)}", data)
+        return self.journal.backup(f"{name}-{os.urandom(4).hex()}", data)
 
     def load(self, journal: Journal | None, name: str | None) -> bytes | None:
         if name is None or journal is None:
@@ -82,7 +82,7 @@ EDITS = (p.EnsureBlock, p.RemoveBlock, p.SetConfigKey, p.UnsetConfigKey)
 
 def temp_name(path: str) -> str:
     """A temporary name next to ``path``: hidden, and with a dot, so sudo never reads a half-written drop-in."""
-    return os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.pip-setup-wizard-{secrets.token_hex(4)}.tmp")
+    return os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.pip-setup-wizard-{os.urandom(4).hex()}.tmp")
 
 
 def capture_file(ctx: Context, sys: System, path: str) -> dict[str, Any]:
@@ -525,8 +525,12 @@ def _venv_complete(sys: System, step: p.CreateVenv) -> bool:
 
 
 def _make_venv(sys: System, step: p.CreateVenv) -> None:
-    for argv in step.commands():
-        _run(sys, argv, f"creating the virtualenv {step.path}")
+    try:
+        for argv in step.commands():
+            _run(sys, argv, f"creating the virtualenv {step.path}")
+    finally:
+        if step.uv and sys.stat(step.scratch).exists:
+            sys.rmtree(step.scratch)
     if sys.dry_run:
         sys.assume(step.path)  # type: ignore[attr-defined]
         for name in ("pyvenv.cfg", "bin/python", "bin/pip"):
@@ -586,8 +590,9 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
                 sys.rmdir(d)
         return
     if isinstance(step, p.CreateVenv):
-        if sys.stat(removing_name(step.path)).exists:
-            sys.rmtree(removing_name(step.path))  # a removal a crash interrupted: finish it
+        for leftover in (removing_name(step.path), step.scratch):
+            if sys.stat(leftover).exists:
+                sys.rmtree(leftover)  # a removal or a uv run a crash interrupted: finish it
         if prior["exists"] and sys.stat(step.path).exists and not _venv_complete(sys, step):
             sys.rmtree(step.path)  # a re-creation a crash interrupted: start it again
         if prior["exists"] and not sys.stat(step.path).exists:

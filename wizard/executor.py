@@ -9,15 +9,14 @@ recovery is recovered too.
 
 from __future__ import annotations
 
-import hashlib
 import signal
-from dataclasses import dataclass, field
 
 from wizard import actions
 from wizard.actions import Context
 from wizard.errors import EXIT_INTERRUPTED, WizardError
 from wizard.journal import Journal, JournalError, Store
 from wizard.plan import Plan, Revert, Step, step_from_dict
+from wizard.record import field, record
 from wizard.system import Account, DryRunSystem, Effect, Faults, RealSystem, Stat
 
 TYPE_CHECKING = False
@@ -42,7 +41,7 @@ class RollbackError(WizardError):
     """Putting things back did not fully succeed; the journal stays open for ``recover``."""
 
 
-@dataclass
+@record
 class Outcome:
     """What a run did (or, for a preview, would do)."""
 
@@ -60,7 +59,7 @@ def fingerprint(st: Stat, content: bytes | None = None) -> str:
         return "missing"
     text = f"{st.type}:{st.uid}:{st.gid}:{st.mode:o}:{st.ino}"
     if content is not None:
-        text += ":" + hashlib.sha256(content).hexdigest()[:16]
+        text += ":" + str(actions.sha(content))[:16]
     return text
 
 

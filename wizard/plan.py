@@ -5,8 +5,12 @@ why (a content risk or benefit id), and how it is undone. Steps are plain data; 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar  # dataclasses must see ClassVar at run time
+
+from wizard.record import field, fields, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 ROOT, USER = "root", "user"
 
@@ -15,7 +19,7 @@ def q(text: str) -> str:
     return shlex.quote(text)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One change (or check). ``scope`` is ``root`` (runs as root) or ``user`` (runs as the person)."""
 
@@ -51,7 +55,7 @@ class Step:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnsureDirs(Step):
     """Creates a directory (and missing parents) with an explicit owner and mode."""
 
@@ -71,7 +75,7 @@ class EnsureDirs(Step):
         return f"remove {self.path} again if it is still empty"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CreateUser(Step):
     """Creates the system account that will own site-packages (approach 2)."""
 
@@ -106,7 +110,7 @@ class CreateUser(Step):
         return f"userdel --remove {self.name} (only the account this wizard created)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeleteUser(Step):
     """Removes an account the wizard created earlier (switching away from approach 2)."""
 
@@ -123,7 +127,7 @@ class DeleteUser(Step):
         return f"create {self.name} again with the same uid, group and home"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChownTree(Step):
     """Gives a whole tree to an owner: lchown only, no link followed, no mount crossed, hard links skipped."""
 
@@ -150,7 +154,7 @@ class ChownTree(Step):
         return "give every entry its previous owner back (new entries go to the tree's previous owner)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RestrictTree(Step):
     """Takes group and world write permission away throughout a tree."""
 
@@ -171,7 +175,7 @@ class RestrictTree(Step):
         return "restore every entry's previous mode"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WriteFile(Step):
     """Writes a whole file the wizard owns (atomically: temp file, fsync, rename; explicit mode)."""
 
@@ -203,7 +207,7 @@ class WriteFile(Step):
         return "put back the previous file, or remove it if there was none"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RemoveFile(Step):
     """Removes a file the wizard wrote earlier."""
 
@@ -225,7 +229,7 @@ class RemoveFile(Step):
         return "put the file back as it was"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnsureBlock(Step):
     """Adds (or updates) the wizard's marked block in a shell start-up file, as the person."""
 
@@ -250,7 +254,7 @@ class EnsureBlock(Step):
         return "remove only the marked block; lines you added yourself stay"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RemoveBlock(Step):
     """Removes the wizard's marked block from a shell start-up file."""
 
@@ -271,7 +275,7 @@ class RemoveBlock(Step):
         return "add the block back"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SetConfigKey(Step):
     """Sets one key in a pip configuration file (the file is created if missing), keeping everything else."""
 
@@ -298,7 +302,7 @@ class SetConfigKey(Step):
         return "remove the key again (or restore its previous value), unless you changed it since"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnsetConfigKey(Step):
     """Removes a key the wizard set earlier, if it still holds the wizard's value."""
 
@@ -323,7 +327,7 @@ class UnsetConfigKey(Step):
         return "set the key again"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CreateVenv(Step):
     """Creates a virtual environment, as the person."""
 
@@ -337,11 +341,23 @@ class CreateVenv(Step):
     def scope(self) -> str:
         return USER
 
+    @property
+    def scratch(self) -> str:
+        """uv's cache for this one run, next to the venv and removed after it.
+
+        On the venv's own file system uv hard-links pip's files into the venv instead of copying them across from a
+        temporary directory (often a tmpfs), which makes seeding pip several times faster; nothing stays behind in
+        the person's own cache.
+        """
+        parent, name = self.path.rsplit("/", 1)
+        return f"{parent}/.{name}.pip-setup-wizard-uv.tmp"
+
     def commands(self) -> list[list[str]]:
         """The commands that create it: ``python -m venv``, or uv (seeding pip from a local wheel when it can)."""
         if not self.uv:
             return [[self.python, "-m", "venv", self.path]]
-        create = [self.uv, "venv", "--quiet", "--no-cache", "--no-config", "--python", self.python]
+        cache = ["--cache-dir", self.scratch, "--no-config"]
+        create = [self.uv, "venv", "--quiet", *cache, "--python", self.python]
         if not self.seed:
             return [[*create, "--seed", self.path]]
         pip = [
@@ -349,8 +365,7 @@ class CreateVenv(Step):
             "pip",
             "install",
             "--quiet",
-            "--no-cache",
-            "--no-config",
+            *cache,
             "--python",
             f"{self.path}/bin/python",
             "--offline",
@@ -366,13 +381,14 @@ class CreateVenv(Step):
         return f"create the virtualenv {self.path} for {self.python} ({tool})"
 
     def command(self) -> str:
-        return " && ".join(" ".join(q(a) for a in argv) for argv in self.commands())
+        shown = " && ".join(" ".join(q(a) for a in argv) for argv in self.commands())
+        return f"{shown} && rm -rf {q(self.scratch)}" if self.uv else shown
 
     def undo(self) -> str:
         return f"remove {self.path} and what was installed in it (it did not exist before)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Revert(Step):
     """Undoes one step of an earlier apply (switching approach): its prior state comes from that journal."""
 
@@ -399,7 +415,7 @@ class Revert(Step):
         return f"apply it again: {self.original().describe()}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check(Step):
     """A read-only smoke check, run as root or as the person, with what its output must (not) contain."""
 
@@ -460,7 +476,7 @@ def step_from_dict(data: dict[str, Any]) -> Step:
     return cls(**kwargs)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanOptions:
     """What the person asked for (every interactive answer has a flag)."""
 
@@ -485,7 +501,7 @@ class PlanOptions:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plan:
     """What setting up an approach would change, in order."""
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import errno
 import os
-import pickle
 import signal
 import stat
 import sys
-from dataclasses import dataclass, field, replace
 
 from wizard import proc
+from wizard.record import field, record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 TESTING = "PIP_SETUP_WIZARD_TESTING"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Stat:
     """What ``lstat`` says about one path (``exists`` False when there is nothing)."""
 
@@ -84,7 +83,7 @@ class Stat:
         return f"{user}:{group} {self.mode:04o}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Account:
     """A user account as the system knows it now."""
 
@@ -96,7 +95,7 @@ class Account:
     groups: tuple[int, ...] = ()
 
 
-@dataclass
+@record
 class Tree:
     """The entries of a tree the executor may change, and what it must leave alone."""
 
@@ -106,7 +105,7 @@ class Tree:
     mounts: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Effect:
     """One change (or command) the dry-run system recorded: what the preview shows."""
 
@@ -486,34 +485,136 @@ class RealSystem(System):
 
 
 def run_as(account: Account, fn: Callable[..., Any], *args: Any) -> Any:
-    """Runs ``fn(*args)`` in a child process that has become ``account``; returns its result or raises its error."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
+    """Runs ``fn(*args)`` as ``account`` (in its helper process); returns its result or raises its error."""
+    helper = _HELPERS.get(account)
+    if helper is None or not helper.alive:
+        helper = _HELPERS[account] = _Helper(account)
+    return helper.call(fn, args)
+
+
+class _Helper:
+    """A child process that has become one account and runs our functions for us, one at a time.
+
+    Forking once per account (rather than once per operation) keeps a preview that reads a dozen of a person's files
+    fast. The child keeps only its two pipes (no inherited lock or journal descriptor), ignores Ctrl-C (the parent
+    decides what an interrupt means), and exits when the parent closes the pipe or dies.
+    """
+
+    def __init__(self, account: Account) -> None:
+        import pickle
+        import threading
+
+        self.account, self.pickle, self.lock = account, pickle, threading.Lock()
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                _close_all_but(down_r, up_w)
+                os.setgroups(list(account.groups) or [account.gid])
+                os.setgid(account.gid)
+                os.setuid(account.uid)
+                _serve(pickle, down_r, up_w, None)
+            except BaseException as exc:
+                try:
+                    _serve(pickle, down_r, up_w, exc)
+                finally:
+                    os._exit(1)
+            os._exit(0)
+        os.close(down_r)
+        os.close(up_w)
+        self.pid, self.down, self.up, self.alive = pid, down_w, up_r, True
+
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        with self.lock:
+            try:
+                _send(self.down, self.pickle.dumps((fn, args)))
+                data = _receive(self.up)
+            except OSError:
+                data = None
+            if data is None:
+                self.close()
+                raise OSError(errno.EIO, f"the helper running as {self.account.name} died")
+            kind, value = self.pickle.loads(data)  # our own child, over a private pipe
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        for fd in (self.down, self.up):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         try:
-            os.close(read_end)
-            os.setgroups(list(account.groups) or [account.gid])
-            os.setgid(account.gid)
-            os.setuid(account.uid)
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+_HELPERS: dict[Account, _Helper] = {}
+
+
+def close_helpers() -> None:
+    """Ends every helper process (they also end by themselves when this process exits)."""
+    for helper in list(_HELPERS.values()):
+        helper.close()
+    _HELPERS.clear()
+
+
+def _close_all_but(*keep: int) -> None:  # pragma: no cover - runs in the helper
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int) -> bytes | None:
+    """One message, or None when the other side has gone."""
+    head = _read_exactly(fd, 8)
+    if head is None:
+        return None
+    return _read_exactly(fd, int.from_bytes(head, "big"))
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    parts, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _serve(pickle: Any, down: int, up: int, failed: BaseException | None) -> None:  # pragma: no cover - helper
+    while True:
+        data = _receive(down)
+        if data is None:
+            return
+        try:
+            if failed is not None:
+                raise failed
+            fn, args = pickle.loads(data)
             payload = pickle.dumps(("ok", fn(*args)))
         except BaseException as exc:  # every failure goes back to the parent
             try:
                 payload = pickle.dumps(("error", exc))
             except Exception:
                 payload = pickle.dumps(("error", OSError(errno.EIO, repr(exc))))
-        with os.fdopen(write_end, "wb") as out:
-            out.write(payload)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as src:
-        data = src.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise OSError(errno.EIO, f"the helper running as {account.name} died")
-    kind, value = pickle.loads(data)  # our own child, over a private pipe
-    if kind == "error":
-        raise value
-    return value
+        _send(up, payload)
 
 
 class DryRunSystem(System):
@@ -538,6 +639,10 @@ class DryRunSystem(System):
         self.contents: dict[str, bytes | None] = shared.contents if shared else {}
         self.accounts: dict[str, Account | None] = shared.accounts if shared else {}
         self.reads: dict[str, Stat] = shared.reads if shared else {}
+        # What the real machine answered, per viewpoint (root and the person may see a path differently): a dry run
+        # asks again and again about the same few paths, and each question as the person crosses a process boundary.
+        self.seen: dict[tuple[str | None, str], Stat] = shared.seen if shared else {}
+        self.seen_content: dict[tuple[str | None, str], bytes | None] = shared.seen_content if shared else {}
         self.next_uid: int = shared.next_uid if shared else 900_000
 
     def _who(self) -> str | None:
@@ -546,7 +651,10 @@ class DryRunSystem(System):
     def stat(self, path: str) -> Stat:
         if path in self.stats:
             return self.stats[path]
-        found = self.reader.stat(path)
+        key = (self._who(), path)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self.reader.stat(path)
         self.reads.setdefault(path, found)
         return found
 
@@ -554,7 +662,10 @@ class DryRunSystem(System):
         if path in self.contents:
             return self.contents[path]
         self.stat(path)
-        return self.reader.read(path)
+        key = (self._who(), path)
+        if key not in self.seen_content:
+            self.seen_content[key] = self.reader.read(path)
+        return self.seen_content[key]
 
     def tree(self, root: str) -> Tree:
         real = self.reader.tree(root) if self.stat(root).exists and root not in self.contents else Tree(root)

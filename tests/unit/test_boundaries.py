@@ -46,6 +46,20 @@ def test_detect_json_loads_neither_textual_nor_questionary_nor_rich() -> None:
     assert "typing" not in modules or sys.version_info >= (3, 13), "typing is kept off the hot path"
 
 
+def test_plan_json_draws_nothing() -> None:
+    """`plan --json` (a dry run: nothing changes) is for programs: no UI library is loaded for it."""
+    code = (
+        "import sys, io, contextlib\nfrom wizard.cli import main\nbuf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n"
+        "    rc = main(['plan', 'virtualenv', '--python', '/usr/bin/python3', '--json'])\n"
+        "assert rc == 0, rc\n"
+    )
+    if not Path("/usr/bin/python3").exists():
+        pytest.skip("needs /usr/bin/python3")
+    modules = loaded_after(code)
+    assert not [m for m in modules if m.split(".")[0] in UI]
+
+
 def test_version_imports_almost_nothing() -> None:
     modules = loaded_after(
         "from wizard.cli import main\nimport io, contextlib\nwith contextlib.redirect_stdout("

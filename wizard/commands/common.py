@@ -22,6 +22,13 @@ def console(no_color: bool, stderr: bool = False) -> Console:
     return Console(no_color=no_color or bool(os.environ.get("NO_COLOR")), stderr=stderr, highlight=False)
 
 
+def escape(text: str) -> str:
+    """``text`` with rich markup made literal (rich is loaded only when something is drawn)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def print_error(err: WizardError) -> None:
     lines = err.lines()
     sys.stderr.write(f"{PROG}: error: {lines[0]}\n")

@@ -7,10 +7,8 @@ import os
 import stat
 import sys
 
-from rich.markup import escape
-
 from wizard import executor
-from wizard.commands.common import PROG, console, interactive
+from wizard.commands.common import PROG, console, escape, interactive
 from wizard.errors import EXIT_ERROR, EXIT_OK, UsageError, WizardError
 from wizard.journal import Journal, JournalError, Store
 from wizard.plan import Plan, PlanOptions

@@ -1,21 +1,21 @@
-"""Provides the rendering of a plan's preview: every step, every path before → after, diffs, commands, root."""
+"""Provides the rendering of a plan's preview: every step, every path before → after, diffs, commands, root.
+
+rich is imported by the functions that draw (``plan --json`` never loads it).
+"""
 
 from __future__ import annotations
 
-import difflib
-
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
-
-from wizard.executor import Outcome
-from wizard.plan import Plan
 from wizard.system import Effect, Stat, is_stand_in
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
+
+    from rich.console import RenderableType
+
+    from wizard.executor import Outcome
+    from wizard.plan import Plan
 
 MAX_PATHS = 6
 
@@ -50,11 +50,15 @@ def diff(effect: Effect) -> str:
     old = (effect.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
     new = (effect.new or b"").decode("utf-8", "replace").splitlines(keepends=True)
     before = effect.path if effect.before and effect.before.exists else "/dev/null"
+    import difflib
+
     return "".join(difflib.unified_diff(old, new, before, effect.path))
 
 
 def effect_lines(effects: list[Effect], names: Callable[[int, bool], str]) -> list[RenderableType]:
     """What one step changes: paths with owner/mode before → after (the first few, then a count), diffs, commands."""
+    from rich.text import Text
+
     out: list[RenderableType] = []
     meta = [e for e in effects if e.kind in ("chown", "chmod", "mkdir", "unlink", "rmtree")]
     for e in meta[:MAX_PATHS]:
@@ -80,6 +84,10 @@ def effect_lines(effects: list[Effect], names: Callable[[int, bool], str]) -> li
 
 def preview(plan: Plan, outcome: Outcome, stand_ins: dict[int, str]) -> RenderableType:
     """The whole preview for people."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
     names = namer(stand_ins)
     head = Text(f"Plan: {plan.approach} for {plan.interpreter}", style="bold")
     head.append(f" (for {plan.human})", style="dim")

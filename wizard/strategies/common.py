@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from wizard import actions, safety
 from wizard.actions import Context
@@ -20,6 +19,7 @@ from wizard.plan import (
     Step,
     step_from_dict,
 )
+from wizard.record import field, record
 from wizard.safety import refuse
 from wizard.system import Account, DryRunSystem
 from wizard.textedit import get_key
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from wizard.model import Diagnosis
 
 
-@dataclass
+@record
 class Planning:
     """One planning run: inputs, and the steps and notes collected so far.
 

@@ -108,10 +108,12 @@ def virtualenv(pl: Planning) -> Plan:
     checks: list[Step] = [
         Check(
             why="no-root-needed",
-            title=f"the venv's pip runs as {pl.human.name}",
-            argv=(os.path.join(path, "bin", "python"), "-m", "pip", "--version"),
+            # Importing pip's package (not all of pip: that alone takes longer than making the venv with uv)
+            # proves the venv's interpreter runs as the person and finds the pip inside the venv.
+            title=f"the venv's python runs as {pl.human.name} and finds the venv's own pip",
+            argv=(os.path.join(path, "bin", "python"), "-I", "-c", "import pip; print(pip.__version__, pip.__file__)"),
             as_user=True,
-            expect_in=path,
+            expect_in=os.path.join(path, "lib", ""),
         )
     ]
     if pl.options.require_virtualenv:
