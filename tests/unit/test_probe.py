@@ -73,9 +73,16 @@ def test_probe_runs_no_site_code(tmp_path: Path) -> None:
     assert answer["venv"]["cfg"] == str(venv / "pyvenv.cfg")
     assert answer["prefix"] == str(venv)
     assert not proof.exists() and not Path(str(proof) + "2").exists()
-    # Control: a normal start runs both.
+    # Control: a normal start runs both (unless the interpreter's standard library ships its own
+    # sitecustomize, as Debian's does, which then shadows the one in site-packages).
     subprocess.run([str(venv / "bin" / "python"), "-c", "pass"], check=True)
-    assert proof.exists() and Path(str(proof) + "2").exists()
+    assert proof.exists()
+    stdlib = subprocess.run(
+        [str(venv / "bin" / "python"), "-S", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    if not (Path(stdlib) / "sitecustomize.py").exists():
+        assert Path(str(proof) + "2").exists()
 
 
 def test_probe_ignores_the_working_directory_and_pythonpath(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
