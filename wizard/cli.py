@@ -225,7 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pl.add_argument("approach", choices=APPROACHES, metavar="APPROACH", help=", ".join(APPROACHES))
     _add_plan_options(pl)
-    pl.add_argument("--json", action="store_true", help="print the plan as JSON")
+    pl.add_argument("--json", action="store_true", help="print the plan as JSON (every path, always)")
+    pl.add_argument(
+        "--all",
+        dest="all_paths",
+        action="store_true",
+        help="list every path a step changes (by default the first 6 of each step, then a count)",
+    )
     pl.add_argument("--out", metavar="FILE", help="save the plan (with fingerprints of what it read) to FILE")
 
     ap = add(

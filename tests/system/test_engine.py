@@ -205,6 +205,21 @@ def test_plan_json_shows_every_detail(sandbox: Sandbox) -> None:
     assert data["fingerprints"][TARGET] != "missing"
 
 
+def test_plan_for_people_lists_paths_and_every_path_with_all(sandbox: Sandbox) -> None:
+    prepare(sandbox)
+    sandbox.sh(f"for i in $(seq 1 12); do touch {TARGET}/mod$i.py; done")
+    before = snap(sandbox)
+    short = wiz(sandbox, "plan", "own-site", "--python", PY).stdout
+    full = wiz(sandbox, "plan", "own-site", "--python", PY, "--all").stdout
+    same(before, snap(sandbox))
+    assert "[root]" in short and "nothing has been changed yet" in short
+    assert "more entries" in short and "`plan --all` lists them" in short
+    assert "more entries" not in full
+    for i in range(1, 13):
+        assert f"{TARGET}/mod{i}.py  root:root 0644 → alice:alice 0644" in full
+    assert sum(f"{TARGET}/mod{i}.py " in short for i in range(1, 13)) < 12
+
+
 def test_saved_plan_applies_exactly_and_refuses_when_stale(sandbox: Sandbox) -> None:
     prepare(sandbox)
     wiz(sandbox, "plan", "own-site", "--python", PY, "--out", "/root/own.json")

@@ -46,13 +46,15 @@ def test_detect_json_loads_neither_textual_nor_questionary_nor_rich() -> None:
     assert "typing" not in modules or sys.version_info >= (3, 13), "typing is kept off the hot path"
 
 
-def test_plan_json_draws_nothing() -> None:
-    """`plan --json` (a dry run: nothing changes) is for programs: no UI library is loaded for it."""
+@pytest.mark.parametrize("extra", [["--json"], []], ids=["json", "people"])
+def test_plan_loads_no_ui_library(extra: list[str]) -> None:
+    """`plan` (a dry run: nothing changes) loads no UI library: `--json` draws nothing, and the preview for people
+    is styled lines drawn by wizard.render.lines, so planning costs little more than detecting."""
     code = (
         "import sys, io, contextlib\nfrom wizard.cli import main\nbuf = io.StringIO()\n"
         "with contextlib.redirect_stdout(buf):\n"
-        "    rc = main(['plan', 'virtualenv', '--python', '/usr/bin/python3', '--json'])\n"
-        "assert rc == 0, rc\n"
+        f"    rc = main(['plan', 'virtualenv', '--python', '/usr/bin/python3', *{extra!r}])\n"
+        "assert rc == 0, rc\nassert 'virtualenv' in buf.getvalue()\n"
     )
     if not Path("/usr/bin/python3").exists():
         pytest.skip("needs /usr/bin/python3")

@@ -79,7 +79,9 @@ def test_probe_runs_no_site_code(tmp_path: Path) -> None:
     assert proof.exists()
     stdlib = subprocess.run(
         [str(venv / "bin" / "python"), "-S", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if not (Path(stdlib) / "sitecustomize.py").exists():
         assert Path(str(proof) + "2").exists()

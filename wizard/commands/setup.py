@@ -77,7 +77,9 @@ def build(options: PlanOptions, store: Store) -> tuple[Plan, Outcome, dict[int, 
     return plan, outcome, outcome.stand_ins, human
 
 
-def render(plan: Plan, outcome: Outcome, stand_ins: dict[int, str], as_json: bool, no_color: bool) -> None:
+def render(
+    plan: Plan, outcome: Outcome, stand_ins: dict[int, str], as_json: bool, no_color: bool, every_path: bool = False
+) -> None:
     from wizard.render.plan import preview, preview_dict
 
     if as_json:
@@ -85,7 +87,9 @@ def render(plan: Plan, outcome: Outcome, stand_ins: dict[int, str], as_json: boo
             json.dumps(preview_dict(plan, outcome, stand_ins), indent=2 if sys.stdout.isatty() else None) + "\n"
         )
     else:
-        console(no_color).print(preview(plan, outcome, stand_ins))
+        from wizard.render.lines import write
+
+        write(preview(plan, outcome, stand_ins, every_path), no_color)
 
 
 def save_plan(path: str, data: dict[str, Any]) -> None:
@@ -116,12 +120,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
             raise WizardError(
                 f"cannot write {args.out}: {exc.strerror}", hint="choose a writable path", ref="out-unwritable"
             ) from None
-    render(plan, outcome, stand_ins, args.json, args.no_color)
+    render(plan, outcome, stand_ins, args.json, args.no_color, args.all_paths)
     if args.out and not args.json:
-        console(args.no_color).print(
-            f"[dim]Saved to {args.out}; `{PROG} apply --plan {args.out}` applies exactly "
-            "this (and refuses if the machine changed meanwhile).[/dim]"
+        from wizard.render.lines import line, write
+
+        saved = (
+            f"Saved to {args.out}; `{PROG} apply --plan {args.out}` applies exactly this "
+            "(and refuses if the machine changed meanwhile)."
         )
+        write([line((saved, "dim"))], args.no_color)
     return EXIT_OK
 
 

@@ -1,18 +1,18 @@
 """Provides the rendering of a plan's preview: every step, every path before → after, diffs, commands, root.
 
-rich is imported by the functions that draw (``plan --json`` never loads it).
+The preview is styled lines (``wizard.render.lines``): drawing it loads no UI library, which keeps ``plan`` close
+to the cost of detection.
 """
 
 from __future__ import annotations
 
+from wizard.render.lines import Line, line
 from wizard.system import Effect, Stat, is_stand_in
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-
-    from rich.console import RenderableType
 
     from wizard.executor import Outcome
     from wizard.plan import Plan
@@ -55,72 +55,70 @@ def diff(effect: Effect) -> str:
     return "".join(difflib.unified_diff(old, new, before, effect.path))
 
 
-def effect_lines(effects: list[Effect], names: Callable[[int, bool], str]) -> list[RenderableType]:
-    """What one step changes: paths with owner/mode before → after (the first few, then a count), diffs, commands."""
-    from rich.text import Text
-
-    out: list[RenderableType] = []
+def effect_lines(
+    effects: list[Effect], names: Callable[[int, bool], str], indent: int = 0, limit: int | None = MAX_PATHS
+) -> list[Line]:
+    """What one step changes: paths with owner/mode before → after (the first ``limit``, then a count; all when
+    ``limit`` is None), diffs."""
+    out: list[Line] = []
     meta = [e for e in effects if e.kind in ("chown", "chmod", "mkdir", "unlink", "rmtree")]
-    for e in meta[:MAX_PATHS]:
-        entry = Text(f"{e.path}  ")
-        entry.append(label(e.before, names), style="dim")
-        entry.append(" → ")
-        entry.append(label(e.after, names), style="bold")
-        out.append(entry)
-    if len(meta) > MAX_PATHS:
-        changes = {(label(e.before, names), label(e.after, names)) for e in meta[MAX_PATHS:]}
+    limit = len(meta) if limit is None else limit
+    for e in meta[:limit]:
+        out.append(
+            line(f"{e.path}  ", (label(e.before, names), "dim"), " → ", (label(e.after, names), "bold"), indent=indent)
+        )
+    if len(meta) > limit:
+        changes = {(label(e.before, names), label(e.after, names)) for e in meta[limit:]}
         summary = "; ".join(f"{a} → {b}" for a, b in sorted(changes)[:3])
-        out.append(Text(f"… and {len(meta) - MAX_PATHS} more entries ({summary})", style="dim"))
+        more = f"… and {len(meta) - limit} more entries ({summary}; `plan --all` lists them)"
+        out.append(line((more, "dim"), indent=indent))
     for e in effects:
         if e.kind == "write":
-            out.append(Text(f"{e.path}  {label(e.before, names)} → {label(e.after, names)}"))
-            shown = Text()
+            out.append(line(f"{e.path}  {label(e.before, names)} → {label(e.after, names)}", indent=indent))
             for row in diff(e).splitlines():
                 style = "green" if row.startswith("+") else "red" if row.startswith("-") else "dim"
-                shown.append(row + "\n", style=style)
-            out.append(shown)
+                out.append(line((row, style), indent=indent))
     return out
 
 
-def preview(plan: Plan, outcome: Outcome, stand_ins: dict[int, str]) -> RenderableType:
-    """The whole preview for people."""
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.text import Text
-
+def preview(plan: Plan, outcome: Outcome, stand_ins: dict[int, str], every_path: bool = False) -> list[Line]:
+    """The whole preview for people, as styled lines (drawn by ``wizard.render.lines``)."""
     names = namer(stand_ins)
-    head = Text(f"Plan: {plan.approach} for {plan.interpreter}", style="bold")
-    head.append(f" (for {plan.human})", style="dim")
-    parts: list[RenderableType] = [head]
+    parts: list[Line] = [
+        line((f"Plan: {plan.approach} for {plan.interpreter}", "bold"), (f" (for {plan.human})", "dim"))
+    ]
     if plan.reverts:
-        parts.append(Text(f"Switching from {plan.reverts}: its changes are reverted first.", style="yellow"))
+        parts.append(line((f"Switching from {plan.reverts}: its changes are reverted first.", "yellow")))
     for note in plan.notes:
         style = "bold red" if note.startswith("DANGER") else "dim" if "already set up" not in note else "green"
-        parts.append(Text(f"• {note}", style=style))
-    parts.append(Text(""))
+        parts.append(line((f"• {note}", style), hang=2))
+    parts.append(line())
     for i, (step, effects) in enumerate(zip(plan.steps, outcome.per_step, strict=False), 1):
-        title = Text(f"{i:2}. ")
-        title.append("[root] " if step.needs_root else "[you]  ", style="bold red" if step.needs_root else "cyan")
-        title.append(step.describe(), style="bold")
-        body: list[RenderableType] = effect_lines(effects, names)
+        parts.append(
+            line(
+                f"{i:2}. ",
+                ("[root] ", "bold red") if step.needs_root else ("[you]  ", "cyan"),
+                (step.describe(), "bold"),
+                hang=11,
+            )
+        )
+        parts.extend(effect_lines(effects, names, indent=5, limit=None if every_path else MAX_PATHS))
+        command = [("$ ", "dim"), (step.command(), "cyan")]
+        if not step.changes():
+            command.append(("  (changes nothing)", "dim"))
+        parts.append(line(*command, indent=5, hang=2))
+        info = f"why: {step.why}" if step.why else ""
         if step.changes():
-            body.append(Text.assemble(("$ ", "dim"), (step.command(), "cyan")))
-        else:
-            body.append(Text.assemble(("$ ", "dim"), (step.command(), "cyan"), ("  (changes nothing)", "dim")))
-        info = Text(f"why: {step.why}" if step.why else "", style="dim")
-        if step.changes():
-            info.append(f"    undo: {step.undo()}", style="dim")
-        body.append(info)
-        parts.append(Group(title, Padding(Group(*body), (0, 0, 1, 5))))
+            info += f"    undo: {step.undo()}"
+        parts.append(line((info, "dim"), indent=5))
+        parts.append(line())
     for note in outcome.notes:
-        parts.append(Text(f"• {note}", style="yellow"))
+        parts.append(line((f"• {note}", "yellow"), hang=2))
     changes = plan.changes
     root = sum(1 for s in changes if s.needs_root)
     if changes:
-        parts.append(
-            Text(f"{len(changes)} change(s), {root} of them as root; nothing has been changed yet.", style="bold")
-        )
-    return Group(*parts)
+        parts.append(line((f"{len(changes)} change(s), {root} of them as root; nothing has been changed yet.", "bold")))
+    return parts
 
 
 def preview_dict(plan: Plan, outcome: Outcome, stand_ins: dict[int, str]) -> dict[str, Any]:
