@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
+import sys
 
 from wizard.errors import WizardError
 from wizard.model import Interpreter, MachineState, OwnerKind
@@ -261,3 +263,45 @@ def _venv_home(cfg: str) -> str | None:
     except OSError:
         return None
     return None
+
+
+def self_check() -> list[str]:
+    """Why this copy of the wizard must not run as root: its own files can be changed by someone else."""
+    import wizard
+
+    problems = []
+    package = os.path.dirname(os.path.abspath(wizard.__file__))
+    checked = [
+        package,
+        *(os.path.join(package, n) for n in os.listdir(package)),
+        sys.prefix,
+        os.path.realpath(sys.executable),
+    ]
+    parent = os.path.dirname(package)
+    while parent and parent != "/":
+        checked.append(parent)
+        parent = os.path.dirname(parent)
+    for path in checked:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if st.st_uid != 0 or (st.st_mode & 0o022 and not stat.S_ISLNK(st.st_mode) and not st.st_mode & stat.S_ISVTX):
+            problems.append(f"{path} (owner uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o})")
+    return problems
+
+
+def refuse_untrusted_self() -> None:
+    """Root must not run wizard code that someone else can change (that would be a path to root)."""
+    if os.geteuid() != 0 or os.environ.get("PIP_SETUP_WIZARD_TRUST_SELF") == "1":
+        return
+    problems = self_check()
+    if problems:
+        raise WizardError(
+            "refusing to change the system as root with a copy of pip-setup-wizard that other accounts can modify: "
+            + "; ".join(problems[:3]),
+            context="Nothing was changed. Running it as root would give whoever can change those files root.",
+            hint="install the wizard root-owned for system changes: sudo python3 -m venv /opt/pip-setup-wizard && "
+            "sudo /opt/pip-setup-wizard/bin/pip install . (virtualenv needs no root: run it as yourself)",
+            ref="self-untrusted",
+        )

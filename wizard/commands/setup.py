@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 
 from wizard import executor
@@ -12,6 +11,8 @@ from wizard.commands.common import PROG, console, escape, interactive
 from wizard.errors import EXIT_ERROR, EXIT_OK, UsageError, WizardError
 from wizard.journal import Journal, JournalError, Store
 from wizard.plan import Plan, PlanOptions
+from wizard.preview import save_plan
+from wizard.safety import refuse_untrusted_self
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def build(options: PlanOptions, store: Store) -> tuple[Plan, Outcome, dict[int, 
 def render(
     plan: Plan, outcome: Outcome, stand_ins: dict[int, str], as_json: bool, no_color: bool, every_path: bool = False
 ) -> None:
-    from wizard.render.plan import preview, preview_dict
+    from wizard.preview import preview_dict
+    from wizard.render.plan import preview
 
     if as_json:
         sys.stdout.write(
@@ -92,24 +94,9 @@ def render(
         write(preview(plan, outcome, stand_ins, every_path), no_color)
 
 
-def save_plan(path: str, data: dict[str, Any]) -> None:
-    """Writes a saved plan atomically, readable only by its owner."""
-    from wizard.actions import temp_name
-
-    path = os.path.abspath(path)
-    tmp = temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        os.write(fd, json.dumps(data, indent=2).encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 def cmd_plan(args: argparse.Namespace) -> int:
     """The dry run: what applying would change; writes nothing but --out."""
-    from wizard.render.plan import preview_dict
+    from wizard.preview import preview_dict
 
     options = options_from(args)
     plan, outcome, stand_ins, _human = build(options, Store())
@@ -165,48 +152,6 @@ def load_saved(path: str) -> dict[str, Any]:
             hint=f"save one with `{PROG} plan APPROACH --out FILE`",
             ref="plan-invalid",
         ) from None
-
-
-def self_check() -> list[str]:
-    """Why this copy of the wizard must not run as root: its own files can be changed by someone else."""
-    import wizard
-
-    problems = []
-    package = os.path.dirname(os.path.abspath(wizard.__file__))
-    checked = [
-        package,
-        *(os.path.join(package, n) for n in os.listdir(package)),
-        sys.prefix,
-        os.path.realpath(sys.executable),
-    ]
-    parent = os.path.dirname(package)
-    while parent and parent != "/":
-        checked.append(parent)
-        parent = os.path.dirname(parent)
-    for path in checked:
-        try:
-            st = os.lstat(path)
-        except OSError:
-            continue
-        if st.st_uid != 0 or (st.st_mode & 0o022 and not stat.S_ISLNK(st.st_mode) and not st.st_mode & stat.S_ISVTX):
-            problems.append(f"{path} (owner uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o})")
-    return problems
-
-
-def refuse_untrusted_self() -> None:
-    """Root must not run wizard code that someone else can change (that would be a path to root)."""
-    if os.geteuid() != 0 or os.environ.get("PIP_SETUP_WIZARD_TRUST_SELF") == "1":
-        return
-    problems = self_check()
-    if problems:
-        raise WizardError(
-            "refusing to change the system as root with a copy of pip-setup-wizard that other accounts can modify: "
-            + "; ".join(problems[:3]),
-            context="Nothing was changed. Running it as root would give whoever can change those files root.",
-            hint="install the wizard root-owned for system changes: sudo python3 -m venv /opt/pip-setup-wizard && "
-            "sudo /opt/pip-setup-wizard/bin/pip install . (virtualenv needs no root: run it as yourself)",
-            ref="self-untrusted",
-        )
 
 
 def confirm(plan: Plan, args: argparse.Namespace, what: str = "Apply") -> None:
@@ -275,7 +220,7 @@ def elevate(args: argparse.Namespace, plan: Plan, data: dict[str, Any]) -> int:
 
 def cmd_apply(args: argparse.Namespace) -> int:
     """Previews, confirms, and applies (journaled; rolled back on any error or Ctrl-C)."""
-    from wizard.render.plan import preview_dict
+    from wizard.preview import preview_dict
 
     saved = load_saved(args.plan) if args.plan else None
     options = PlanOptions.from_dict(saved["plan"]["options"]) if saved else options_from(args)
