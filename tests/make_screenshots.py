@@ -1,4 +1,4 @@
-"""Writes screenshots/*.svg from the real renderer against fixed machine states.
+"""Writes screenshots/*.svg from the real renderer and the real full-screen app against fixed machine states.
 
 Run: python tests/make_screenshots.py        (a test fails when a committed screenshot is stale)
 """
@@ -37,12 +37,46 @@ def render(name: str) -> str:
     return console.export_svg(title=title)
 
 
+# The full-screen app's eight screens (100x32), walked to exactly as the snapshot tests walk to them; Apply and
+# Done are a real apply of a virtualenv into a scratch folder in root's home (so this needs root).
+APP_SHOTS = ("welcome", "machine", "approaches", "fits", "customize", "preview", "apply", "done")
+APP_SIZE = (100, 32)
+
+
+async def _app_svg(screen: str) -> str:
+    from tests.tui.test_snapshots import SCRATCH, SCREENS, make_app
+
+    app = make_app()
+    try:
+        async with app.run_test(size=APP_SIZE) as pilot:
+            await SCREENS[screen](pilot)
+            await pilot.pause()
+            return app.export_screenshot(title=f"pip-setup-wizard — {screen}")
+    finally:
+        import shutil
+
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def render_app(screen: str) -> str:
+    """The SVG of one of the app's screens."""
+    import asyncio
+
+    return asyncio.run(_app_svg(screen))
+
+
 def main() -> int:
     out = ROOT / "screenshots"
     out.mkdir(exist_ok=True)
     for name in SHOTS:
         (out / f"{name}.svg").write_text(render(name))
         print(f"wrote screenshots/{name}.svg")
+    if os.geteuid() != 0:
+        print("the app's screenshots need root (they apply a venv into root's home): skipped", file=sys.stderr)
+        return 1
+    for i, screen in enumerate(APP_SHOTS, 1):
+        (out / f"wizard-{i}-{screen}.svg").write_text(render_app(screen))
+        print(f"wrote screenshots/wizard-{i}-{screen}.svg")
     return 0
 
 

@@ -6,13 +6,14 @@ import os
 import sys
 
 from wizard import __version__
-from wizard.commands.common import AVAILABLE, PROG, console, interactive, print_error
-from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, WizardError
+from wizard.commands.common import AVAILABLE, CANCELLED, PROG, interactive, print_error
+from wizard.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, WizardError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from typing import Any
 
 
 APPROACHES = ("sudo-pip", "pip-user", "own-site", "virtualenv")
@@ -51,7 +52,11 @@ examples:
 NOT_YET = "{name}: '{command}' is not available yet in version {version}; `{name} detect` shows the machine report"
 
 
-def _add_plan_options(p: argparse.ArgumentParser) -> None:
+def _add_plan_options(p: argparse._ActionsContainer, asked: bool = False) -> None:
+    """The options of a plan; ``asked``: for --plain, where an option not given is asked, so every default is
+    None ("not given") and the yes/no options take a --no- form too."""
+    import argparse
+
     p.add_argument(
         "--python",
         metavar="PATH",
@@ -60,8 +65,8 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--user",
         metavar="NAME",
-        default="pipinstall",
-        help="pip-user: name of the dedicated pip user (default: %(default)s)",
+        default=None if asked else "pipinstall",
+        help="pip-user: name of the dedicated pip user (default: pipinstall)",
     )
     p.add_argument(
         "--owner", metavar="NAME", help="own-site: who will own site-packages (default: you; SUDO_USER under sudo)"
@@ -80,12 +85,10 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--shell-rc",
         choices=("none", "path", "activate"),
-        default="none",
+        default=None if asked else "none",
         help="virtualenv: add nothing to your shell start-up file, put the venv's bin on PATH, "
-        "or activate it (default: %(default)s)",
+        "or activate it (default: none)",
     )
-    import argparse
-
     p.add_argument(
         "--require-virtualenv",
         action=argparse.BooleanOptionalAction,
@@ -93,15 +96,19 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         help="virtualenv: make pip refuse to install outside a venv (`--no-require-virtualenv` "
         "leaves pip's setting alone)",
     )
+    # Asked, a yes/no option needs a way to say "no" too, so that the question is not asked.
+    flag: dict[str, Any] = (
+        {"action": argparse.BooleanOptionalAction, "default": None} if asked else {"action": "store_true"}
+    )
     p.add_argument(
         "--only-binary",
-        action="store_true",
+        **flag,
         help="hardening: have pip install wheels only (`only-binary = :all:`), so no package build "
         "code runs at install time",
     )
     p.add_argument(
         "--break-system-packages",
-        action="store_true",
+        **flag,
         help="sudo-pip, pip-user, own-site on a PEP 668 system: let that approach's pip override the "
         "marker (set in its own pip.conf only, never globally)",
     )
@@ -111,6 +118,61 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="virtualenv: create it with uv (default: when uv is installed); --no-uv uses python -m venv",
     )
+
+
+def _add_answers(p: argparse._ActionsContainer) -> None:
+    """The questionnaire's answers (`recommend` and --plain)."""
+    p.add_argument("--shared", choices=("yes", "no"), help="does anyone else use this machine?")
+    p.add_argument(
+        "--system-wide",
+        dest="system_wide",
+        choices=("yes", "no"),
+        help="must root, system tools or other users import the packages?",
+    )
+    p.add_argument("--experimental", choices=("yes", "no"), help="will you try packages you do not know well?")
+    p.add_argument("--kind", choices=("libraries", "apps", "both"), help="what do you mostly install?")
+    p.add_argument("--sudo", choices=("yes", "no"), help="can you use sudo on this machine?")
+
+
+def _add_plain_options(parser: argparse.ArgumentParser) -> None:
+    """--plain's answers as flags: a question whose answer is given is not asked (so scripts meet no prompt)."""
+    group = parser.add_argument_group(
+        "answers for --plain",
+        "Used only with --plain: each answers one of its questions, which is then not asked. With every answer\n"
+        "given (and --yes) the plain flow asks nothing.",
+    )
+    _add_answers(group)
+    group.add_argument("--approach", choices=APPROACHES, metavar="APPROACH", help=", ".join(APPROACHES))
+    _add_plan_options(group, asked=True)
+    group.add_argument("--yes", action="store_true", help="apply without the final confirmation")
+    group.add_argument(
+        "--accept-risk",
+        metavar="RISK",
+        help="own-site with --yes: pass --accept-risk 'privilege escalation' to confirm it",
+    )
+
+
+# What _add_plain_options adds: given without --plain, they would be silently ignored.
+PLAIN_OPTIONS = (
+    "shared",
+    "system_wide",
+    "experimental",
+    "kind",
+    "sudo",
+    "approach",
+    "python",
+    "user",
+    "owner",
+    "target",
+    "venv",
+    "shell_rc",
+    "require_virtualenv",
+    "only_binary",
+    "break_system_packages",
+    "uv",
+    "yes",
+    "accept_risk",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the guided flow as plain prompts (for screen readers, dumb terminals, SSH)",
     )
     parser.add_argument("--no-color", action="store_true", help="no colours in the output (like NO_COLOR=1)")
+    _add_plain_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     # SUPPRESS: a subcommand's own default must not undo `--no-color` given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
@@ -200,16 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="answers as TOML or JSON (keys: shared, system_wide, experimental, kind, sudo)",
     )
-    rc.add_argument("--shared", choices=("yes", "no"), help="does anyone else use this machine?")
-    rc.add_argument(
-        "--system-wide",
-        dest="system_wide",
-        choices=("yes", "no"),
-        help="must root, system tools or other users import the packages?",
-    )
-    rc.add_argument("--experimental", choices=("yes", "no"), help="will you try packages you do not know well?")
-    rc.add_argument("--kind", choices=("libraries", "apps", "both"), help="what do you mostly install?")
-    rc.add_argument("--sudo", choices=("yes", "no"), help="can you use sudo on this machine?")
+    _add_answers(rc)
     rc.add_argument(
         "--defaults",
         action="store_true",
@@ -285,30 +339,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    """No command: the guided wizard (the machine report until the full-screen app arrives)."""
+    """No command: the guided wizard, full-screen, or as plain prompts with --plain."""
     if args.plain:
-        sys.stderr.write(NOT_YET.format(name=PROG, command="--plain", version=__version__) + "\n")
-        return EXIT_USAGE
+        from wizard.plain.flow import run
+
+        return run(args)
+    # Every one defaults to None ("not given"), except --yes; a False from --no-only-binary and the like was given.
+    given = [n for n in PLAIN_OPTIONS if getattr(args, n, None) is not None and (n != "yes" or args.yes)]
+    if given:
+        flags = ["--" + name.replace("_", "-") for name in given]
+        raise UsageError(
+            f"{', '.join(flags)} {'answers a question' if len(flags) == 1 else 'answer questions'} of the plain "
+            "flow: add --plain",
+            hint=f"run `{PROG} --plain` with {'it' if len(flags) == 1 else 'them'}, or `{PROG} apply APPROACH` with "
+            "the same options",
+            ref="plain-only",
+        )
     if not interactive():
-        plain = f"`{PROG} --plain` for plain prompts, or " if "--plain" in AVAILABLE else ""
         sys.stderr.write(
-            f"{PROG}: the guided wizard needs a terminal (stdin and stdout must be terminals and TERM not "
-            f"'dumb').\n  Use {plain}a command such as `{PROG} detect`; `{PROG} --help` lists them.\n"
+            f"{PROG}: the full-screen wizard needs a terminal (stdin and stdout must be terminals and TERM not "
+            f"'dumb').\n  Use `{PROG} --plain` for the same steps as plain prompts (screen readers, dumb "
+            f"terminals, SSH), or a command such as `{PROG} detect`; `{PROG} --help` lists them.\n"
         )
         return EXIT_USAGE
-    from wizard.detect import DetectOptions
-    from wizard.doctor import run
-    from wizard.render.report import render_report
+    from wizard.tui.app import run_app
 
-    out = console(args.no_color)
-    with out.status("Looking at this machine…"):
-        report = run(DetectOptions())
-    render_report(report, out, available=AVAILABLE)
-    out.print(
-        f"[dim]This version shows the machine report; the guided full-screen wizard comes in a "
-        f"later version. `{PROG} --help` lists the commands.[/dim]"
-    )
-    return EXIT_OK
+    return run_app(args)
 
 
 def handler(command: str) -> Callable[[argparse.Namespace], int]:
@@ -344,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(err)
         return err.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("Cancelled. No changes were made.\n")
+        sys.stderr.write(CANCELLED + "\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `detect | head`: the reader went away; not an error worth a traceback.

@@ -104,25 +104,36 @@ def preview(plan: Plan, human: Account | None, store: Store | None = None) -> Ou
 
 
 class _SigintGuard:
-    """Turns Ctrl-C into a flag checked between steps, so the step in flight finishes before the rollback."""
+    """Turns Ctrl-C into a flag checked between steps, so the step in flight finishes before the rollback.
 
-    def __init__(self) -> None:
+    Signal handlers belong to the main thread: in another one (the full-screen app applies in a worker thread)
+    the app's own stop request, ``cancel``, plays Ctrl-C's part.
+    """
+
+    def __init__(self, cancel: Callable[[], bool] | None = None) -> None:
         self.hit = False
+        self.cancel = cancel
         self._old: Any = None
+        self._installed = False
 
     def __enter__(self) -> _SigintGuard:
-        self._old = signal.signal(signal.SIGINT, self._handle)
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
         return self
 
     def _handle(self, signum: int, frame: object) -> None:
         self.hit = True
 
     def check(self) -> None:
-        if self.hit:
+        if self.hit or (self.cancel is not None and self.cancel()):
             raise KeyboardInterrupt
 
     def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self._old)
+        if self._installed:
+            signal.signal(signal.SIGINT, self._old)
 
 
 def run(
@@ -134,10 +145,12 @@ def run(
     target: str | None = None,
     faults: Faults | None = None,
     on_step: Callable[[int, Step, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Applies ``plan`` for real, journaled; puts everything back on any failure.
 
-    Raises :class:`Interrupted` after a Ctrl-C, or the step's error; either way after rolling back.
+    Raises :class:`Interrupted` after a Ctrl-C (or when ``cancel()`` turns true between steps), or the step's
+    error; either way after rolling back.
     """
     faults = faults or Faults()
     store.faults = faults
@@ -163,7 +176,7 @@ def run(
                 ref="journal-write",
             ) from exc
         ctx = Context(system, human, journal)
-        with _SigintGuard() as guard:
+        with _SigintGuard(cancel) as guard:
             i = 0
             try:
                 for i, step in enumerate(plan.steps):

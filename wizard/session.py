@@ -194,7 +194,12 @@ class Session:
         self.preview_ = Preview(plan, outcome, outcome.stand_ins, human)
         return self.preview_
 
-    def apply(self, preview: Preview, on_step: Callable[[int, Step, str], None] | None = None) -> Outcome:
+    def apply(
+        self,
+        preview: Preview,
+        on_step: Callable[[int, Step, str], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Outcome:
         """Applies in this process (the wizard has the rights the plan needs); journaled, rolled back on error."""
         if preview.needs_sudo:
             raise WizardError(
@@ -204,7 +209,7 @@ class Session:
             from wizard.safety import refuse_untrusted_self
 
             refuse_untrusted_self()
-        self.outcome = executor.run(preview.plan, self.store, preview.human, on_step=on_step)
+        self.outcome = executor.run(preview.plan, self.store, preview.human, on_step=on_step, cancel=cancel)
         return self.outcome
 
     def sudo_command(self, preview: Preview) -> list[str]:
@@ -244,7 +249,12 @@ class Session:
         outcome = executor.preview(plan, human, self.store)
         return Preview(plan, outcome, {}, human)
 
-    def undo(self, preview: Preview, on_step: Callable[[int, Step, str], None] | None = None) -> Outcome:
+    def undo(
+        self,
+        preview: Preview,
+        on_step: Callable[[int, Step, str], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Outcome:
         found = executor.undo_plan(self.store)
         if found is None:
             raise WizardError("nothing to undo", hint="nothing was applied", ref="nothing-applied")
@@ -253,7 +263,9 @@ class Session:
             from wizard.safety import refuse_untrusted_self
 
             refuse_untrusted_self()
-        return executor.run(plan, self.store, preview.human, kind="undo", target=target.id, on_step=on_step)
+        return executor.run(
+            plan, self.store, preview.human, kind="undo", target=target.id, on_step=on_step, cancel=cancel
+        )
 
     def recover(self) -> Journal | None:
         return executor.recover(self.store)

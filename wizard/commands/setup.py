@@ -17,10 +17,12 @@ from wizard.safety import refuse_untrusted_self
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from typing import Any
 
     from wizard.doctor import Report
     from wizard.executor import Outcome
+    from wizard.plan import Step
     from wizard.system import Account
 
 RISK_WORDS = "privilege escalation"
@@ -154,8 +156,14 @@ def load_saved(path: str) -> dict[str, Any]:
         ) from None
 
 
-def confirm(plan: Plan, args: argparse.Namespace, what: str = "Apply") -> None:
-    """Asks (or checks --yes); own-site needs the risk named, typed or as --accept-risk."""
+def confirm(
+    plan: Plan, args: argparse.Namespace, what: str = "Apply", *, can_ask: bool | None = None, **prompt_kwargs: Any
+) -> None:
+    """Asks (or checks --yes); own-site needs the risk named, typed or as --accept-risk.
+
+    ``can_ask`` says whether a person can answer (default: a terminal); ``prompt_kwargs`` go to the prompt (the
+    plain flow's tests pass prompt_toolkit's pipe ``input`` and a dummy ``output``).
+    """
     own_site = plan.approach == "own-site" and bool(plan.changes) and what == "Apply"
     if args.yes:
         if own_site and getattr(args, "accept_risk", None) != RISK_WORDS:
@@ -165,7 +173,7 @@ def confirm(plan: Plan, args: argparse.Namespace, what: str = "Apply") -> None:
                 ref="risk-unconfirmed",
             )
         return
-    if not interactive():
+    if not (interactive() if can_ask is None else can_ask):
         raise UsageError(
             "not asking without a terminal: nothing was changed",
             hint=f"review the plan with `{PROG} plan`, then pass --yes"
@@ -177,18 +185,19 @@ def confirm(plan: Plan, args: argparse.Namespace, what: str = "Apply") -> None:
     if own_site:
         typed = questionary.text(
             f"This hands site-packages to {plan.human}: every program they run could reach "
-            f"root. Type '{RISK_WORDS}' to go ahead:"
+            f"root. Type '{RISK_WORDS}' to go ahead:",
+            **prompt_kwargs,
         ).unsafe_ask()
         if typed.strip().lower() != RISK_WORDS:
             raise UsageError("not confirmed: nothing was changed", ref="risk-unconfirmed")
-    elif not questionary.confirm(f"{what} these {len(plan.changes)} change(s)?", default=False).unsafe_ask():
+    elif not questionary.confirm(
+        f"{what} these {len(plan.changes)} change(s)?", default=False, **prompt_kwargs
+    ).unsafe_ask():
         raise UsageError("cancelled: nothing was changed", ref="cancelled")
 
 
 def elevate(args: argparse.Namespace, plan: Plan, data: dict[str, Any]) -> int:
     """Runs the root part through sudo: the exact command is shown first; a saved plan keeps it exact."""
-    import subprocess
-
     from wizard.paths import user_state_dir
 
     folder = user_state_dir()
@@ -196,19 +205,39 @@ def elevate(args: argparse.Namespace, plan: Plan, data: dict[str, Any]) -> int:
     argv = [sys.executable, "-m", "wizard", "apply", "--plan", saved, "--yes"]
     if plan.approach == "own-site":
         argv += ["--accept-risk", RISK_WORDS]
-    out = console(args.no_color)
+    hint = (
+        f"run: sudo {sys.executable} -m wizard apply {plan.approach} ... --yes, or save the plan with "
+        f"`{PROG} plan {plan.approach} --out FILE` and run: sudo {sys.executable} -m wizard apply --plan FILE --yes"
+    )
     at_terminal = interactive()
-    if not at_terminal and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode != 0:
+    if not at_terminal:
+        sudo_ready(hint)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    save_plan(saved, data)
+    return through_sudo(argv, console(args.no_color), at_terminal)
+
+
+def sudo_ready(hint: str) -> None:
+    """Refuses, before anything changes, when sudo would ask for a password nobody can type here."""
+    import subprocess
+
+    if subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode != 0:
         raise WizardError(
             "this plan needs root, and sudo asks for a password that cannot be typed here",
             context="Nothing was changed.",
-            hint=f"run: sudo {sys.executable} -m wizard apply {plan.approach} ... --yes, or save the "
-            f"plan with `{PROG} plan {plan.approach} --out FILE` and run: sudo {sys.executable} -m "
-            "wizard apply --plan FILE --yes",
+            hint=hint,
             ref="needs-root",
         )
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    save_plan(saved, data)
+
+
+def through_sudo(argv: list[str], out: Any, at_terminal: bool) -> int:
+    """Runs ``argv`` as root through sudo, showing the exact command first; returns its exit code.
+
+    At a terminal sudo may ask for the password, which is forgotten again afterwards (`sudo -k`), so the wizard
+    never leaves a sudo ticket behind; elsewhere `sudo -n` fails at once instead of waiting for a password.
+    """
+    import subprocess
+
     if at_terminal:
         out.print(f"[bold]This needs root. Running:[/bold] {escape('sudo ' + ' '.join(argv))}")
         done = subprocess.run(["sudo", *argv])
@@ -216,6 +245,16 @@ def elevate(args: argparse.Namespace, plan: Plan, data: dict[str, Any]) -> int:
         return done.returncode
     out.print(escape(f"Running: sudo -n {' '.join(argv)}"))
     return subprocess.run(["sudo", "-n", *argv]).returncode
+
+
+def progress(out: Any, total: int) -> Callable[[int, Step, str], None]:
+    """Prints "[i/N] what" as each step starts (the executor's ``on_step``)."""
+
+    def show(i: int, step: Step, phase: str) -> None:
+        if phase == "start":
+            out.print(f"[dim]\\[{i + 1}/{total}][/dim] {escape(step.describe())}")
+
+    return show
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
@@ -247,13 +286,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     confirm(plan, args)
     if plan.needs_root:
         refuse_untrusted_self()
-    total = len(plan.steps)
-
-    def progress(i: int, step: object, phase: str) -> None:
-        if phase == "start":
-            out.print(f"[dim]\\[{i + 1}/{total}][/dim] {escape(step.describe())}")  # type: ignore[attr-defined]
-
-    result = executor.run(plan, store, human, on_step=progress)
+    result = executor.run(plan, store, human, on_step=progress(out, len(plan.steps)))
     done(plan, result, out)
     return EXIT_OK
 
@@ -357,22 +390,17 @@ def verify(journal: Journal) -> list[str]:
     return drift
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    """What the wizard has applied, checked against the machine."""
-    store = Store()
-    try:
-        journals = store.journals()
-    except JournalError as err:
-        raise err
+def status_data(store: Store) -> dict[str, Any]:
+    """What the wizard has applied (from the journal), each checked against the machine (`status --json`)."""
+    journals = store.journals()
     pending = next((j for j in journals if j.status == "open"), None)
-    applied = store.applied()
     data: dict[str, Any] = {
         "schema": 1,
         "store": store.root,
         "unfinished": pending.path if pending else None,
         "applied": [],
     }
-    for j in applied:
+    for j in store.applied():
         plan = j.begin["plan"]
         data["applied"].append(
             {
@@ -384,18 +412,20 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "drift": verify(j),
             }
         )
-    if args.json:
-        sys.stdout.write(json.dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
-        return EXIT_OK
-    out = console(args.no_color)
+    return data
+
+
+def print_status(data: dict[str, Any], out: Any) -> None:
+    """The status for people."""
     import time
 
-    if pending:
+    if data["unfinished"]:
         out.print(
-            f"[bold red]An apply did not finish[/bold red] (journal {escape(pending.path)}): run `{PROG} recover`."
+            f"[bold red]An apply did not finish[/bold red] (journal {escape(data['unfinished'])}): "
+            f"run `{PROG} recover`."
         )
-    if not applied:
-        out.print(f"Nothing applied by pip-setup-wizard is recorded in {store.root}.")
+    if not data["applied"]:
+        out.print(f"Nothing applied by pip-setup-wizard is recorded in {data['store']}.")
     for i, entry in enumerate(reversed(data["applied"])):
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(entry["time"]))
         prefix = "In effect" if i == 0 else "Earlier"
@@ -412,4 +442,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         out.print(
             f"[dim]System-wide changes are journaled in a root-only directory: `sudo {PROG} status` shows them.[/dim]"
         )
-    return EXIT_ERROR if pending else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """What the wizard has applied, checked against the machine."""
+    data = status_data(Store())
+    if args.json:
+        sys.stdout.write(json.dumps(data, indent=2 if sys.stdout.isatty() else None) + "\n")
+        return EXIT_OK
+    print_status(data, console(args.no_color))
+    return EXIT_ERROR if data["unfinished"] else EXIT_OK

@@ -111,7 +111,7 @@ def _refs(cites: tuple[str, ...], order: list[str]) -> str:
     return " ".join(f"[{order.index(c) + 1}]" for c in cites)
 
 
-def approach(ident: str) -> RenderableType:
+def approach(ident: str, with_check: bool = True) -> RenderableType:
     """One approach in full: how it works, risks, benefits, disputed views, a check question, sources."""
     a = texts.approaches()[ident]
     order: list[str] = []
@@ -158,8 +158,9 @@ def approach(ident: str) -> RenderableType:
             + a.section("How to undo it")
         )
     )
-    parts.append(Text(""))
-    parts.append(check(a.check))
+    if with_check:  # the full-screen app asks it instead
+        parts.append(Text(""))
+        parts.append(check(a.check))
     parts.append(Text(""))
     parts.append(_sources(order + [c for c in a.cite if c not in order]))
     return Group(*parts)

@@ -14,8 +14,8 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-    from typing import TextIO
+    from collections.abc import Iterable, Iterator
+    from typing import Any, TextIO
 
     from rich.text import Text
 
@@ -82,8 +82,8 @@ def breaks(text: str, first: int, later: int) -> list[tuple[int, int]]:
     return rows
 
 
-def render(lines: Iterable[Line], width: int, color: bool) -> str:
-    out: list[str] = []
+def rows(lines: Iterable[Line], width: int) -> Iterable[list[Segment]]:
+    """Each screen row: its segments (the indent included), wrapped to ``width`` with hanging indents."""
     for indent, segs, hang in lines:
         text = "".join(t for t, _ in segs)
         room = max(10, width - indent)
@@ -93,15 +93,22 @@ def render(lines: Iterable[Line], width: int, color: bool) -> str:
             spans.append((at, at + len(t), style))
             at += len(t)
         for n, (start, end) in enumerate(breaks(text, room, max(10, room - hang)) if text else [(0, 0)]):
-            row = [" " * (indent + (hang if n else 0))]
+            row: list[Segment] = [(" " * (indent + (hang if n else 0)), "")]
             for a, b, style in spans:
                 lo, hi = max(a, start), min(b, end)
-                if lo >= hi:
-                    continue
-                piece = text[lo:hi]
-                code = sgr(style) if color else ""
-                row.append(f"{code}{piece}\x1b[0m" if code else piece)
-            out.append("".join(row).rstrip(" ") + "\n")
+                if lo < hi:
+                    row.append((text[lo:hi], style))
+            yield row
+
+
+def render(lines: Iterable[Line], width: int, color: bool) -> str:
+    out: list[str] = []
+    for row in rows(lines, width):
+        parts = []
+        for piece, style in row:
+            code = sgr(style) if color else ""
+            parts.append(f"{code}{piece}\x1b[0m" if code else piece)
+        out.append("".join(parts).rstrip(" ") + "\n")
     return "".join(out)
 
 
@@ -109,6 +116,32 @@ def write(lines: Iterable[Line], no_color: bool = False, stream: TextIO | None =
     stream = stream or sys.stdout
     stream.write(render(lines, width_of(stream), wants_color(stream, no_color)))
     stream.flush()
+
+
+class Rich:
+    """The lines as a rich renderable (for the full-screen app): wrapped to the width it is given, hanging
+    indents kept, the same words as on the command line."""
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self.lines = list(lines)
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        styles: dict[str, Style | None] = {}
+        for row in rows(self.lines, options.max_width):
+            for piece, style in row:
+                if style not in styles:
+                    styles[style] = Style.parse(style) if style else None
+                yield Segment(piece, styles[style])
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        widest = max((ind + sum(len(t) for t, _ in segs) for ind, segs, _ in self.lines), default=0)
+        return Measurement(min(20, widest), min(widest, options.max_width))
 
 
 def to_rich(lines: Iterable[Line]) -> Text:

@@ -1,0 +1,1 @@
+"""Provides the eight screens of the guided flow, one per module, and the dialogs they open."""

@@ -1,0 +1,1 @@
+"""Provides the widgets the screens share."""
