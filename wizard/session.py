@@ -21,7 +21,6 @@ from wizard.record import record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from typing import Any
 
     from wizard.doctor import Report
     from wizard.executor import Outcome
@@ -273,7 +272,3 @@ class Session:
     def journal_path(self) -> str | None:
         outcome = self.outcome
         return outcome.journal.path if outcome is not None and outcome.journal is not None else None
-
-
-def describe_answers(answers: Mapping[str, object]) -> dict[str, Any]:
-    return {k: v for k, v in answers.items() if v is not None}
