@@ -77,8 +77,9 @@ def test_venv_path_rules(tmp_path: Path) -> None:
     python = state.interpreters[0]
     with pytest.raises(WizardError, match="which every user can write"):
         safety.check_venv_path(str(tmp_path / "new"), state, python)  # pytest's tmp is under /tmp
-    cache = Path(__file__).resolve().parents[2] / ".pytest_cache"
-    cache.mkdir(exist_ok=True)
+    # a folder nobody else can write, wherever the checkout is (a clone under /tmp would be refused itself)
+    cache = Path.home() / ".cache" / "pip-setup-wizard-tests"
+    cache.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(dir=cache))
     try:
         base.chmod(0o755)
