@@ -476,6 +476,13 @@ def step_from_dict(data: dict[str, Any]) -> Step:
     return cls(**kwargs)
 
 
+# Which approaches use which option (the planners ignore it elsewhere, so the guided front ends do not offer it):
+# the system approaches can be told to pass PEP 668's marker; only-binary needs a pip.conf of the approach's own
+# (root's, the pip user's, the venv's; own-site leaves pip's configuration to its owner).
+SYSTEM_APPROACHES = ("sudo-pip", "pip-user", "own-site")
+ONLY_BINARY_APPROACHES = ("sudo-pip", "pip-user", "virtualenv")
+
+
 @record(frozen=True)
 class PlanOptions:
     """What the person asked for (every interactive answer has a flag)."""

@@ -6,7 +6,7 @@ import os
 
 from wizard.commands.common import escape
 from wizard.errors import UsageError, WizardError
-from wizard.plan import PlanOptions
+from wizard.plan import ONLY_BINARY_APPROACHES, SYSTEM_APPROACHES, PlanOptions
 from wizard.record import replace
 
 TYPE_CHECKING = False
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from wizard.plain.prompts import Prompts
     from wizard.session import Session
 
-SYSTEM = ("sudo-pip", "pip-user", "own-site")
-# Where only-binary has a pip.conf to go in: root's, the pip user's, the venv's (own-site leaves pip to its owner).
-HARDENED = ("sudo-pip", "pip-user", "virtualenv")
 FIELDS = (
     "python",
     "user",
@@ -93,14 +90,14 @@ class Customize:
             o = replace(o, owner=None if owner == human else owner)
         if o.approach == "virtualenv":
             o = self.virtualenv(o)
-        if o.approach in HARDENED and self.wanted("only_binary"):
+        if o.approach in ONLY_BINARY_APPROACHES and self.wanted("only_binary"):
             only = self.ask.confirm(
                 "Install wheels only (only-binary = :all:), so that no package's build code runs when you install? "
                 "Packages that have no wheel then cannot be installed.",
                 default=o.only_binary,
             )
             o = replace(o, only_binary=only)
-        if o.approach in SYSTEM and self.marked(o) and self.wanted("break_system_packages"):
+        if o.approach in SYSTEM_APPROACHES and self.marked(o) and self.wanted("break_system_packages"):
             who = {"sudo-pip": "root's", "pip-user": "the pip user's", "own-site": "your"}[o.approach]
             override = self.ask.confirm(
                 "This Python is marked as managed by your distribution (PEP 668), so pip refuses to install into "

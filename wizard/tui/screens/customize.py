@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
-from wizard.plan import PlanOptions
+from wizard.plan import ONLY_BINARY_APPROACHES, SYSTEM_APPROACHES, PlanOptions
 from wizard.tui.screens.base import StepScreen
 
 SHELL_RC = (
@@ -78,19 +78,22 @@ class CustomizeScreen(StepScreen):
                 ),
                 Checkbox("use uv when it is installed (much faster; --no-uv to not)", options.uv is not False, id="uv"),
             ]
-        else:
-            fields += [
+        if approach in ONLY_BINARY_APPROACHES:
+            fields.append(
                 Checkbox(
                     "only install wheels, never run a package's build code (--only-binary)",
                     options.only_binary,
                     id="only_binary",
-                ),
+                )
+            )
+        if approach in SYSTEM_APPROACHES:
+            fields.append(
                 Checkbox(
                     "let pip install past the PEP 668 marker for this approach only (--break-system-packages)",
                     options.break_system_packages,
                     id="break_system_packages",
-                ),
-            ]
+                )
+            )
         form.mount_all(fields)  # type: ignore[arg-type]
         self.changed()
 
