@@ -171,8 +171,8 @@ class Session:
         try:
             self.plan(options)
         except WizardError as err:
-            lines = err.lines()
-            return " ".join(lines)
+            # not the context ("Nothing was changed."): while options are being chosen nothing was about to change
+            return f"{err.message} — {err.hint}" if err.hint else err.message
         return None
 
     def preview(self, options: PlanOptions) -> Preview:
