@@ -14,13 +14,15 @@ full-screen issue:
                                    --settle seconds, so the wizard's detection worker has run; its probe
                                    subprocesses are not counted)
 - every key press reflected       ≤ 100 ms (send-keys → the change is in capture-pane), over --presses presses of
-                                   `?` (help opens), Escape (it closes), `n` (Step 2) and `b` (Step 1)
+                                   `?` (help opens), Escape (it closes), `n` (Step 2) and `b` (Step 1), and --walks
+                                   walks from a fresh start: `n` to each step up to Preview (each shown for the
+                                   first time; its title on screen), then `b` back to Welcome
 
 The screen is polled every 5 ms; each poll is a `tmux capture-pane` call, whose own cost is printed too: first
 frames and key latencies include up to about one poll interval plus one capture of tmux's overhead (both apps
 alike). The wizard's files go to a temporary PIP_SETUP_WIZARD_HOME, warmed by the warm-up rounds (the state of a
 user who ran it before); one extra row times the first frame with that cache removed before each launch. Nothing
-is applied: the benchmark never leaves the first two steps. Results are also written to
+is applied: the benchmark goes no further than the Preview (a dry run). Results are also written to
 tests/benchmarks/results/tui.json.
 """
 
@@ -80,6 +82,7 @@ if __name__ == "__main__":
 WIZARD_FIRST = ("How should pip install", "Quit")
 BASELINE_FIRST = ("A minimal Textual app", "Quit")
 HELP_TEXT = "n next step"
+WALK = ("Your machine", "The four approaches", "Which fits you", "Customize", "Preview")
 BUDGET = 0.1  # seconds: a key press is reflected within 100 ms
 
 
@@ -148,6 +151,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--presses", type=int, default=20, help="key presses of the wizard to time (default 20)")
+    parser.add_argument("--walks", type=int, default=5, help="fresh starts walking Welcome → Preview and back")
     parser.add_argument("--settle", type=float, default=1.5, help="seconds after the first frame before VmHWM")
     args = parser.parse_args()
     if TMUX is None:
@@ -221,6 +225,20 @@ def main() -> int:
                 keys[key].append(launch.press(key, done))
                 time.sleep(0.15)
             launch.quit()
+            # A walk through the steps, each shown for the first time (a fresh start each round): n from Welcome to
+            # Preview (the step's title is on screen), then b back to Welcome.
+            walk: dict[str, list[float]] = {title: [] for title in WALK}
+            back: list[float] = []
+            for _ in range(args.walks):
+                launch.first_frame(wizard, WIZARD_FIRST, python)
+                time.sleep(args.settle)
+                for number, title in enumerate(WALK, 2):
+                    walk[title].append(launch.press("n", shows(f"Step {number} of 8: {title}")))
+                    time.sleep(0.4)
+                for number in range(len(WALK), 0, -1):
+                    back.append(launch.press("b", shows(f"Step {number} of 8")))
+                    time.sleep(0.2)
+                launch.quit()
             # The same for the baseline (`t` swaps its text block): the floor of Textual + tmux + polling.
             launch.first_frame(baseline, BASELINE_FIRST, python)
             time.sleep(args.settle)
@@ -246,6 +264,10 @@ def main() -> int:
     names = {"?": "? (help opens)", "Escape": "Escape (help closes)", "n": "n (step 2)", "b": "b (step 1)"}
     for key, times in keys.items():
         rows.append((f"key {names[key]}, max", max(times), "budget 100 ms", BUDGET, 1.0))
+    for title, times in walk.items():
+        rows.append((f"n to {title} (first showing), max", max(times), "budget 100 ms", BUDGET, 1.0))
+    rows.append(("b back to Welcome (shown before), max", max(back), "budget 100 ms", BUDGET, 1.0))
+    every += [t for times in walk.values() for t in times] + back
     rows.append(("every key, median", med(every), "budget 100 ms", BUDGET, 1.0))
     rows.append(("every key, max", max(every), "budget 100 ms", BUDGET, 1.0))
     rows.append(("baseline key t, median", med(toggles), "budget 100 ms", BUDGET, None))
@@ -265,6 +287,8 @@ def main() -> int:
             "settle_s": args.settle,
         },
         "keys_ms": {key: [round(t * 1000, 1) for t in times] for key, times in keys.items()},
+        "walk_ms": {title: [round(t * 1000, 1) for t in times] for title, times in walk.items()},
+        "back_ms": [round(t * 1000, 1) for t in back],
         "baseline_key_t_ms": [round(t * 1000, 1) for t in toggles],
     }
     ok = report(rows, "tui.json", extra)

@@ -54,12 +54,17 @@ def venv(path: str, expect: str, row: str, **kw: object) -> Case:
     return Case(row, ("apply", "virtualenv", "--python", PY, f"--venv={path}", "--yes"), expect, **kw)  # type: ignore[arg-type]
 
 
+HOME_LEFT = (
+    "rm -rf /var/lib/pipinstall && install -d -o 999 -g 995 -m 0750 /var/lib/pipinstall && touch /var/lib/pipinstall/x"
+)
 CASES = [
     user("root", "the pip user cannot be root", "1"),
     user(
         "toor", "has uid 0, so it is root under another name", "1", setup="useradd -o -u 0 -M -s /usr/sbin/nologin toor"
     ),
     user("alice", "is a person's account", "2"),
+    # a home left behind by an old account (or someone's folder) is not adopted, nor deleted by a later undo
+    user("pipinstall", "/var/lib/pipinstall already exists, but there is no account", "2", setup=HOME_LEFT),
     user("-rf", "'-rf' is not allowed", "3"),
     user("--help", "'--help' is not allowed", "3"),
     user("-u0", "'-u0' is not allowed", "3"),

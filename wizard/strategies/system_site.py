@@ -131,6 +131,16 @@ def pip_user(pl: Planning) -> Plan:
     home = f"/var/lib/{name}"
     acct = pl.system.account(name)
     if acct is None:
+        if pl.system.stat(home).exists:
+            # useradd --create-home would adopt it as is (someone else's files, or a leftover), and undoing
+            # (userdel --remove) would delete what was there before.
+            raise safety.refuse(
+                f"{home} already exists, but there is no account {name!r}: the new pip user would take over a "
+                "folder that is not the wizard's, and undoing it would delete that folder",
+                f"move {home} aside (or remove it if it is a leftover of an old account), or choose another name "
+                "with --user",
+                "user-home-exists",
+            )
         pl.add(CreateUser(why="install-code-is-confined", name=name, home=home))
     else:
         home = acct.home

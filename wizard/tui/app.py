@@ -3,6 +3,8 @@ palette's actions, and ``run_app`` for the command line. It adds no logic: every
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 from functools import partial
 
@@ -11,16 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from wizard.session import Session
-from wizard.tui.screens.apply import ApplyScreen
-from wizard.tui.screens.approaches import ApproachesScreen
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.screens.customize import CustomizeScreen
-from wizard.tui.screens.dialogs import HelpScreen, RecoverScreen
-from wizard.tui.screens.done import DoneScreen
-from wizard.tui.screens.fits import FitsScreen
-from wizard.tui.screens.machine import MachineScreen
-from wizard.tui.screens.preview import PreviewScreen
-from wizard.tui.screens.welcome import WelcomeScreen
 from wizard.tui.widgets.steps import NAMES, STEPS
 
 TYPE_CHECKING = False
@@ -29,20 +22,30 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from textual.screen import Screen
+    from textual.widget import AwaitMount
 
     from wizard.session import Preview
 
 
-SCREENS: dict[str, type[StepScreen]] = {
-    "welcome": WelcomeScreen,
-    "machine": MachineScreen,
-    "approaches": ApproachesScreen,
-    "fits": FitsScreen,
-    "customize": CustomizeScreen,
-    "preview": PreviewScreen,
-    "apply": ApplyScreen,
-    "done": DoneScreen,
+# Each step's screen, imported when the step is first built: the first frame needs only Welcome's.
+SCREENS: dict[str, str] = {
+    "welcome": "welcome.WelcomeScreen",
+    "machine": "machine.MachineScreen",
+    "approaches": "approaches.ApproachesScreen",
+    "fits": "fits.FitsScreen",
+    "customize": "customize.CustomizeScreen",
+    "preview": "preview.PreviewScreen",
+    "apply": "apply.ApplyScreen",
+    "done": "done.DoneScreen",
 }
+
+
+PREBUILT = ("machine", "approaches", "fits", "customize", "preview")
+
+
+def step_class(name: str) -> type[StepScreen]:
+    module, _, cls = SCREENS[name].rpartition(".")
+    return getattr(importlib.import_module(f"wizard.tui.screens.{module}"), cls)  # type: ignore[no-any-return]
 
 
 class WizardApp(App[int]):
@@ -72,15 +75,25 @@ class WizardApp(App[int]):
     def screen_for(self, name: str) -> StepScreen:
         """The one screen of a step (kept, so answers survive going back and forth)."""
         if name not in self._steps:
-            self._steps[name] = SCREENS[name]()
+            self._steps[name] = step_class(name)()
         return self._steps[name]
 
     def on_mount(self) -> None:
         self.switch_mode("welcome")
         if self.session.unfinished() is not None:
+            from wizard.tui.screens.dialogs import RecoverScreen
+
             self.push_screen(RecoverScreen())
         else:
-            self.detect()
+            # Detection starts once the first frame is drawn: its thread and subprocesses would compete with it.
+            self.call_after_refresh(self.detect)
+        self.call_after_refresh(self.started)
+
+    def started(self) -> None:
+        """The first frame is drawn: the garbage collector, off until now (run_app), looks only at what is made
+        from here on (see prebuild)."""
+        gc.freeze()
+        gc.enable()
 
     @work(thread=True, exclusive=True, group="detect", exit_on_error=False)
     def detect(self) -> None:
@@ -95,6 +108,20 @@ class WizardApp(App[int]):
     def detected(self) -> None:
         for screen in self._steps.values():
             screen.machine_changed()
+        self.call_after_refresh(self.prebuild)
+
+    def prebuild(self) -> None:
+        """Builds the next step's screen while the person reads this one, so Next shows it at once (a step's
+        first build takes 50-150 ms, too long for a key press). What a step shows from the answers before it
+        (Customize's fields, Preview's plan) is made when it is shown; Apply and Done are built when opened."""
+        index = NAMES.index(self.step)
+        for name in NAMES[index + 1 : index + 2]:
+            if name in PREBUILT and name not in self._steps and self.reachable(name):
+                self._init_mode(name)
+        # Python's full garbage collection walks every object the app holds (Textual, rich, the content): 75-125 ms
+        # here, at random moments such as a key press. What exists now lives as long as the app, so it is moved
+        # out of the collector's sight; only what is made from here on is collected.
+        gc.freeze()
 
     # --- moving between steps -------------------------------------------------------------------------------
 
@@ -109,9 +136,24 @@ class WizardApp(App[int]):
             "customize": s.approach is not None,
             "preview": s.options is not None,
             "apply": self.current_mode in ("apply", "done") or s.outcome is not None,
-            "done": s.outcome is not None or getattr(self.screen_for("apply"), "finished", False),
+            "done": s.outcome is not None or getattr(self._steps.get("apply"), "finished", False),
         }
         return need.get(name, True)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        # Textual holds every screen update back for 50 ms when it switches modes, to hide a screen that is still
+        # being built. A step shown before is kept whole, so it is shown at once (a key press must be reflected
+        # within 100 ms); a step's first showing keeps the delay.
+        self._shown_before = mode in self._steps
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._shown_before = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if getattr(self, "_shown_before", False):
+            return
+        super().delay_update(delay)
 
     def go(self, name: str) -> None:
         if name == self.current_mode:
@@ -120,6 +162,7 @@ class WizardApp(App[int]):
             self.notify(f"{dict(STEPS)[name]} opens once the steps before it are done.", severity="warning")
             return
         self.switch_mode(name)
+        self.call_after_refresh(self.prebuild)
 
     def action_step_next(self) -> None:
         screen = self.screen_for(self.step)
@@ -141,17 +184,22 @@ class WizardApp(App[int]):
             self.go(NAMES[index - 1])
 
     def action_help(self) -> None:
+        from wizard.tui.screens.dialogs import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
-        screen = self.screen_for(self.step)
-        self.push_screen(HelpScreen(screen.title_text, screen.HELP))
+        # Each step's help is built once and kept (installed), so ? opens it at once the next time.
+        name = f"help-{self.step}"
+        if not self.is_screen_installed(name):
+            screen = self.screen_for(self.step)
+            self.install_screen(HelpScreen(screen.title_text, screen.HELP), name)
+        self.push_screen(name)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_quit_wizard(self) -> None:
-        apply = self.screen_for("apply")
-        if getattr(apply, "running", False):
+        if getattr(self._steps.get("apply"), "running", False):
             self.notify("Applying: wait for it to finish (or press ctrl+c to stop and roll back).")
             return
         self.exit(self.exit_code)
@@ -186,6 +234,17 @@ class WizardApp(App[int]):
 def run_app(args: argparse.Namespace | None = None) -> int:
     """Starts the full-screen wizard; returns its exit code."""
     dark = os.environ.get("PIP_SETUP_WIZARD_THEME", "dark") != "light"
+    # No garbage collection until the first frame is drawn (WizardApp.started): a full one costs ~20 ms at start.
+    gc.disable()
     app = WizardApp(Session(), dark=dark)
-    result = app.run()
+    driver = app.driver_class
+    if (driver.__module__, driver.__name__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+        # A real terminal on Linux or macOS: the same driver, quicker to take a lone Escape (wizard/tui/driver.py).
+        from wizard.tui.driver import Driver
+
+        app.driver_class = Driver
+    try:
+        result = app.run()
+    finally:
+        gc.enable()
     return result if isinstance(result, int) else app.exit_code

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
+from wizard.tui.widgets.footer import Footer
 from wizard.tui.widgets.steps import NAMES, STEPS, StepList
 
 TYPE_CHECKING = False
@@ -80,6 +82,15 @@ class StepScreen(Screen[None]):
         elif event.button.id == "next":
             event.stop()
             self.wizard.action_step_next()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual re-applies the whole stylesheet to a screen each time it is shown by switch_mode (about 50 ms
+        # here, so every Back/Next would take longer than a key press should; it skips this itself when a dialog
+        # closes). A step's styles cannot change while it is hidden: a new theme is caught by switch_mode (it
+        # compares the screen's CSS update count with the app's and refreshes), a new size by its resize, and a
+        # step built ahead is styled when it is mounted. So a step shown again refreshes its layout and state.
+        event.refresh_styles = False
+        StepScreen.on_screen_resume(self)
 
     def on_screen_resume(self) -> None:
         self.refresh_nav()

@@ -42,10 +42,13 @@ class CustomizeScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        if self.app.screen is not self:
+            return  # built ahead, off screen: the fields follow the approach when the step is shown
         if self.session.approach != self.shown_for:
-            self.build_form()
+            self.call_later(self.build_form)  # in this screen's queue: one build finishes before the next starts
 
-    def build_form(self) -> None:
+    async def build_form(self) -> None:
+        """The approach's fields, replacing any shown for another approach."""
         approach = self.session.approach
         if approach is None:
             return
@@ -53,7 +56,7 @@ class CustomizeScreen(StepScreen):
         self.shown_for = approach
         self.query_one("#chosen", Static).update(f"[b]Options for {approach}[/b]  (pip-setup-wizard plan {approach} …)")
         form = self.query_one("#form", Vertical)
-        form.remove_children()
+        await form.remove_children()
         fields: list[object] = [
             Static("Python to set up (--python; empty: the system python3)", classes="label"),
             Input(options.python or "", placeholder="/usr/bin/python3", id="python"),
@@ -94,7 +97,7 @@ class CustomizeScreen(StepScreen):
                     id="break_system_packages",
                 )
             )
-        form.mount_all(fields)  # type: ignore[arg-type]
+        await form.mount_all(fields)  # type: ignore[arg-type]
         self.changed()
 
     def read_options(self) -> PlanOptions:
@@ -143,7 +146,9 @@ class CustomizeScreen(StepScreen):
         self.problem = CHECKING
         self.query_one("#verdict", Static).update("[dim]checking…[/dim]")
         self.refresh_nav()
-        self.check(options)
+        # The check runs in a thread once this frame is drawn, so typing (and the step's first showing) is not
+        # slowed by it.
+        self.call_after_refresh(self.check, options)
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def check(self, options: PlanOptions) -> None:

@@ -51,6 +51,8 @@ class PreviewScreen(StepScreen):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         options = self.session.options
+        if self.app.screen is not self:
+            return  # built ahead, off screen: the plan is made when the step is shown
         if options is not None and options != self.shown:
             self.shown = options
             self.preview = None
@@ -58,7 +60,7 @@ class PreviewScreen(StepScreen):
             self.query_one("#loading", LoadingIndicator).display = True
             self.query_one("#plan", Static).update("")
             self.refresh_nav()
-            self.build(options)
+            self.call_after_refresh(self.build, options)  # the step shows at once, the plan follows
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def build(self, options: PlanOptions) -> None:
