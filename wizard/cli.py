@@ -329,12 +329,28 @@ def build_parser() -> argparse.ArgumentParser:
     ex = add(
         "export",
         "the same plan for many machines: an Ansible playbook or a shell script",
-        "Writes the plan for an approach as an Ansible playbook or a POSIX sh script.",
+        "Writes the plan `plan` shows for an approach (same options, same detection, same steps) as an\n"
+        "Ansible playbook or a POSIX sh script, with the guards `apply` uses: names checked, ownership\n"
+        "changes that never follow links, sudoers drop-ins checked with visudo -cf, marked blocks in shell\n"
+        "files. Both check the machine they run on first and stop, changing nothing, where it differs from\n"
+        "this one; both change nothing on a second run, and have a check mode. It changes nothing here.\n\n"
+        "examples:\n"
+        "  pip-setup-wizard export pip-user --format ansible --out pip-user.yml\n"
+        "  ansible-playbook -i HOST, pip-user.yml --check    (then without --check)\n"
+        "  pip-setup-wizard export virtualenv --format shell --shell-rc path --out venv.sh\n"
+        "  sh venv.sh --check                                  (then without --check)",
     )
     ex.add_argument("approach", choices=APPROACHES, metavar="APPROACH", help=", ".join(APPROACHES))
-    ex.add_argument("--format", choices=("ansible", "shell"), required=True, help="what to write")
+    ex.add_argument(
+        "--format",
+        choices=("ansible", "shell"),
+        required=True,
+        help="ansible: a playbook (ansible-core's own modules only); shell: a script for machines without Ansible",
+    )
     _add_plan_options(ex)
-    ex.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    ex.add_argument(
+        "--out", metavar="FILE", help="write to FILE (replaced atomically, mode 0600) instead of standard output"
+    )
     return parser
 
 
@@ -371,6 +387,8 @@ def handler(command: str) -> Callable[[argparse.Namespace], int]:
     """The function behind a subcommand (imported only when that subcommand runs)."""
     if command in ("detect", "learn", "recommend"):
         from wizard.commands import info as module
+    elif command == "export":
+        from wizard.commands import export as module  # type: ignore[no-redef]
     else:
         from wizard.commands import setup as module  # type: ignore[no-redef]
     return getattr(module, f"cmd_{command}")  # type: ignore[no-any-return]

@@ -91,13 +91,18 @@ def preview_dict(plan: Plan, outcome: Outcome, stand_ins: dict[int, str]) -> dic
 
 def save_plan(path: str, data: dict[str, Any]) -> None:
     """Writes a saved plan atomically, readable only by its owner."""
+    save_text(path, json.dumps(data, indent=2))
+
+
+def save_text(path: str, text: str) -> None:
+    """Writes ``text`` to ``path`` atomically (temp file, fsync, rename), readable only by its owner."""
     from wizard.actions import temp_name
 
     path = os.path.abspath(path)
     tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        os.write(fd, json.dumps(data, indent=2).encode())
+        os.write(fd, text.encode())
         os.fsync(fd)
     finally:
         os.close(fd)
