@@ -28,6 +28,24 @@ SHOTS = {
 }
 
 
+# The blast-radius demo's matrix as `demo` prints it, from a result recorded by a real root run in the sandbox.
+DEMO_SHOTS = {"demo-matrix": ("root.json", "sudo pip-setup-wizard demo — where install-time code could reach")}
+
+
+def render_demo(name: str) -> str:
+    """The SVG of a recorded demo result, drawn by the real renderer."""
+    from wizard.demo import load
+    from wizard.render.demo import demo
+    from wizard.render.lines import Rich
+
+    fixture, title = DEMO_SHOTS[name]
+    result = load(str(ROOT / "tests" / "fixtures" / "demo" / fixture))
+    with open(os.devnull, "w") as sink:
+        console = Console(record=True, width=100, force_terminal=True, color_system="truecolor", file=sink)
+        console.print(Rich(demo(result, width=100)))
+    return console.export_svg(title=title)
+
+
 def render(name: str) -> str:
     """The SVG for screenshot ``name``."""
     fixture, title, verbose = SHOTS[name]
@@ -70,6 +88,9 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     for name in SHOTS:
         (out / f"{name}.svg").write_text(render(name))
+        print(f"wrote screenshots/{name}.svg")
+    for name in DEMO_SHOTS:
+        (out / f"{name}.svg").write_text(render_demo(name))
         print(f"wrote screenshots/{name}.svg")
     if os.geteuid() != 0:
         print("the app's screenshots need root (they apply a venv into root's home): skipped", file=sys.stderr)

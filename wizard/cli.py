@@ -47,6 +47,7 @@ examples:
   pip-setup-wizard detect                 the machine report, for people
   pip-setup-wizard detect --json          the same data for programs (schema in the README)
   pip-setup-wizard detect --python /opt/python3.12/bin/python3 -v
+  sudo pip-setup-wizard demo              where install-time code could reach, approach by approach
 """
 
 NOT_YET = "{name}: '{command}' is not available yet in version {version}; `{name} detect` shows the machine report"
@@ -351,6 +352,32 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--out", metavar="FILE", help="write to FILE (replaced atomically, mode 0600) instead of standard output"
     )
+
+    dm = add(
+        "demo",
+        "watch where a package's install-time code could reach under each approach (changes nothing)",
+        "The blast-radius demo. It builds a harmless source package, the canary, and installs it with pip\n"
+        "under each approach it can run here. The canary's build step runs where a real package's setup.py\n"
+        "would, as the account that approach runs pip as; it only looks (its uid, and with access checks\n"
+        "which of /etc, /usr/local/bin, site-packages, root's home, your home, ~/.ssh and your shell's\n"
+        "start-up file it could write, and whether it could read /etc/shadow and ~/.ssh), then stops its\n"
+        "own build, so pip installs nothing. The matrix sets what the sources predict for this machine\n"
+        "against what the canary saw, and flags every disagreement.\n\n"
+        "As your normal user it runs a virtualenv (in a temporary folder) and pip install --user, and shows\n"
+        "sudo-pip, pip-user and own-site as predictions. As root it also sets those three up for real, with\n"
+        "the same planner `apply` uses, inside a private mount namespace (copy-on-write copies of /etc,\n"
+        '/usr/local, /home, ...), so the machine does not change; "you" is SUDO_USER, or a throwaway account\n'
+        "made inside the namespace. It changes nothing outside its temporary folders and takes seconds.\n\n"
+        "examples:\n"
+        "  pip-setup-wizard demo                  the user-level approaches, the others predicted\n"
+        "  sudo pip-setup-wizard demo             every approach, set up in a private namespace\n"
+        "  pip-setup-wizard demo --json > demo.json && pip-setup-wizard demo --from-json demo.json",
+    )
+    dm.add_argument("--python", metavar="PATH", help="install with this interpreter (default: the system python3)")
+    dm.add_argument("--json", action="store_true", help="print the result as JSON (schema 1, see the README)")
+    dm.add_argument(
+        "--from-json", metavar="FILE", help="show a result saved earlier with --json instead of running the demo"
+    )
     return parser
 
 
@@ -389,6 +416,8 @@ def handler(command: str) -> Callable[[argparse.Namespace], int]:
         from wizard.commands import info as module
     elif command == "export":
         from wizard.commands import export as module  # type: ignore[no-redef]
+    elif command == "demo":
+        from wizard.commands import demo as module  # type: ignore[no-redef]
     else:
         from wizard.commands import setup as module  # type: ignore[no-redef]
     return getattr(module, f"cmd_{command}")  # type: ignore[no-any-return]

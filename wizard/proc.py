@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any
 
 # Larger answers than this are not what any command we run should print; treat them as a failure.
@@ -84,7 +85,7 @@ class Running:
         )
 
 
-def _kill_group(popen: subprocess.Popen[str]) -> None:
+def _kill_group(popen: subprocess.Popen[Any]) -> None:
     # The program runs in its own session, so killing the group also stops children it started (a shell
     # script's `sleep`), which would otherwise keep our pipes open and hang communicate().
     try:
@@ -136,6 +137,82 @@ def start(
     except OSError as exc:
         return Running(argv, None, exc.strerror or str(exc), timeout, None)
     return Running(argv, popen, None, timeout, stdin_data)
+
+
+def stream(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    on_line: Callable[[str], None],
+    env: Mapping[str, str] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Result:
+    """Runs ``argv`` like :func:`run`, calling ``on_line`` with each line of its standard output as it arrives
+    (for progress). ``cancel()`` turning true stops the program (and its group) like a timeout does."""
+    import selectors
+    import threading
+
+    started = time.monotonic()
+    try:
+        popen = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            start_new_session=sys.platform != "win32",
+        )
+    except OSError as exc:
+        return Result(tuple(argv), None, "", "", start_error=exc.strerror or str(exc))
+    assert popen.stdout is not None and popen.stderr is not None
+    errors: list[bytes] = []
+    err_stream = popen.stderr
+    reader = threading.Thread(target=lambda: errors.append(err_stream.read()), daemon=True)
+    reader.start()
+    lines: list[str] = []
+    pending = b""
+    stopped = False
+    with selectors.DefaultSelector() as sel, _killed_on_error(popen):
+        sel.register(popen.stdout, selectors.EVENT_READ)
+        while True:
+            if time.monotonic() > started + timeout or (cancel is not None and cancel()):
+                _kill_group(popen)
+                stopped = True
+                break
+            if not sel.select(0.1):
+                continue
+            chunk = os.read(popen.stdout.fileno(), 1 << 16)
+            if not chunk:
+                break
+            pending += chunk
+            while b"\n" in pending:
+                raw, pending = pending.split(b"\n", 1)
+                text = raw.decode("utf-8", "replace")
+                lines.append(text)
+                on_line(text)
+    popen.wait()
+    reader.join(timeout=2)
+    out = "\n".join(lines) + ("\n" if lines else "") + pending.decode("utf-8", "replace")
+    err = b"".join(errors).decode("utf-8", "replace")
+    return Result(
+        tuple(argv),
+        None if stopped else popen.returncode,
+        out[:MAX_OUTPUT],
+        err[:MAX_OUTPUT],
+        timed_out=stopped,
+        seconds=time.monotonic() - started,
+    )
+
+
+@contextlib.contextmanager
+def _killed_on_error(popen: subprocess.Popen[Any]) -> Iterator[None]:
+    """Stops the program (and its group) when the caller is interrupted (Ctrl-C) or fails while it runs."""
+    try:
+        yield
+    except BaseException:
+        _kill_group(popen)
+        popen.wait()
+        raise
 
 
 def run(

@@ -22,11 +22,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from wizard.demo.model import DemoResult
     from wizard.doctor import Report
     from wizard.executor import Outcome
     from wizard.plan import Step
     from wizard.recommend import Answers, Facts, Recommendation
     from wizard.system import Account
+
+    # (on_progress, cancel) -> the result
+    DemoRunner = Callable[[Callable[[int, int, str], None] | None, Callable[[], bool] | None], DemoResult]
 
 PROG = "pip-setup-wizard"
 RISK_WORDS = "privilege escalation"
@@ -80,9 +84,11 @@ class Session:
         self,
         detector: Callable[[], Report] | None = None,
         store: Store | None = None,
+        demo: DemoRunner | None = None,
     ) -> None:
         self.detector = detector or default_detector
         self.store = store or Store()
+        self.demo_runner = demo
         self.report: Report | None = None
         self.answers: dict[str, object] = {}
         self.recommendation: Recommendation | None = None
@@ -121,6 +127,17 @@ class Session:
             return self.store.unfinished()
         except WizardError:
             return None
+
+    def demo(
+        self, on_progress: Callable[[int, int, str], None] | None = None, cancel: Callable[[], bool] | None = None
+    ) -> DemoResult:
+        """The blast-radius demo on this machine (seconds: a front end runs it in a worker); tests and screenshots
+        pass a runner that replays a recorded result."""
+        if self.demo_runner is not None:
+            return self.demo_runner(on_progress, cancel)
+        from wizard.demo import run
+
+        return run(None, on_progress, cancel)
 
     # --- which fits ----------------------------------------------------------------------------------------
 

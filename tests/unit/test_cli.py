@@ -16,7 +16,7 @@ import pytest
 from tests.fixtures import machines as m
 from wizard.doctor import report_for
 
-COMMANDS = ("detect", "learn", "recommend", "plan", "apply", "status", "undo", "recover", "export")
+COMMANDS = ("detect", "learn", "recommend", "plan", "apply", "status", "undo", "recover", "export", "demo")
 NOT_YET: tuple[str, ...] = ()
 
 

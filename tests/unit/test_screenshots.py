@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.make_screenshots import APP_SHOTS, ROOT, SHOTS, render, render_app
+from tests.make_screenshots import APP_SHOTS, DEMO_SHOTS, ROOT, SHOTS, render, render_app, render_demo
 
 
 @pytest.mark.parametrize("name", sorted(SHOTS))
@@ -14,6 +14,13 @@ def test_screenshot_is_current(name: str) -> None:
     committed = ROOT / "screenshots" / f"{name}.svg"
     assert committed.exists(), "run: python tests/make_screenshots.py"
     assert committed.read_text() == render(name), "stale screenshot; run: python tests/make_screenshots.py"
+
+
+@pytest.mark.parametrize("name", sorted(DEMO_SHOTS))
+def test_demo_screenshot_is_current(name: str) -> None:
+    committed = ROOT / "screenshots" / f"{name}.svg"
+    assert committed.exists(), "run: python tests/make_screenshots.py"
+    assert committed.read_text() == render_demo(name), "stale screenshot; run: python tests/make_screenshots.py"
 
 
 @pytest.mark.parametrize("screen", APP_SHOTS)

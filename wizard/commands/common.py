@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 PROG = "pip-setup-wizard"
 # Subcommands that work in this version; the others are listed (with their options) but say so and exit 2.
-AVAILABLE = frozenset({"detect", "learn", "recommend", "plan", "apply", "status", "undo", "recover", "export"})
+AVAILABLE = frozenset({"detect", "learn", "recommend", "plan", "apply", "status", "undo", "recover", "export", "demo"})
 # What Ctrl-C at a prompt prints (exit 130); an apply interrupted mid-way has rolled back by then, so it is true.
 CANCELLED = "Cancelled. No changes were made."
 

@@ -18,13 +18,16 @@ class ApproachesScreen(StepScreen):
     HELP = (
         "The four ways side by side: who runs a package's install code, who can change what root imports later, "
         "whether the system is protected, whether the distribution can break, and whether sudo is needed. "
-        "Keys 1-4 (or the buttons) open an approach in full, with its risks, sources and a one-question check."
+        "Keys 1-4 (or the buttons) open an approach in full, with its risks, sources and a one-question check. "
+        "t runs the blast-radius demo: a harmless package installed under each approach shows where its "
+        "install-time code could reach on this machine."
     )
     BINDINGS = [
         ("1", "open('sudo-pip')", "sudo pip"),
         ("2", "open('pip-user')", "pip user"),
         ("3", "open('own-site')", "own site"),
         ("4", "open('virtualenv')", "virtualenv"),
+        ("t", "demo", "Blast radius"),
     ]
 
     def body(self) -> ComposeResult:
@@ -45,17 +48,26 @@ class ApproachesScreen(StepScreen):
         with Horizontal(id="open-approach"):
             for i, ident in enumerate(ORDER, 1):
                 yield Button(f"{i} {ident}", id=f"open-{ident}")
+            yield Button("t demo", id="open-demo")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         ident = (event.button.id or "").removeprefix("open-")
         if ident in ORDER:
             event.stop()
             self.action_open(ident)
+        elif ident == "demo":
+            event.stop()
+            self.action_demo()
         else:
             super().on_button_pressed(event)
 
     def action_open(self, ident: str) -> None:
         self.app.push_screen(ApproachScreen(ident))
+
+    def action_demo(self) -> None:
+        from wizard.tui.screens.demo import DemoScreen
+
+        self.app.push_screen(DemoScreen(self.session))
 
 
 class ApproachScreen(Screen[None]):
