@@ -405,8 +405,17 @@ def cmd_default(args: argparse.Namespace) -> int:
             f"terminals, SSH), or a command such as `{PROG} detect`; `{PROG} --help` lists them.\n"
         )
         return EXIT_USAGE
-    from wizard.tui.app import run_app
-
+    # Textual tells a lone Escape from the start of a key's escape sequence by waiting ESCDELAY ms (default 100)
+    # for more bytes; 50 keeps Escape within a key press's 100 ms and is still ample for SSH. ESCDELAY set in the
+    # environment wins. Textual reads it once, on import; the programs the wizard starts do not get it.
+    ours = "ESCDELAY" not in os.environ
+    if ours:
+        os.environ["ESCDELAY"] = "50"
+    try:
+        from wizard.tui.app import run_app
+    finally:
+        if ours:
+            del os.environ["ESCDELAY"]
     return run_app(args)
 
 

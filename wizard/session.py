@@ -12,7 +12,6 @@ import os
 import sys
 import time
 
-from wizard import executor
 from wizard.errors import WizardError
 from wizard.journal import Journal, Store
 from wizard.plan import Plan, PlanOptions
@@ -194,6 +193,8 @@ class Session:
 
     def preview(self, options: PlanOptions) -> Preview:
         """Plans and plays the plan through the dry-run system (changes nothing)."""
+        from wizard import executor
+
         pending = self.unfinished()
         if pending is not None:
             from wizard.journal import JournalError
@@ -217,6 +218,8 @@ class Session:
         cancel: Callable[[], bool] | None = None,
     ) -> Outcome:
         """Applies in this process (the wizard has the rights the plan needs); journaled, rolled back on error."""
+        from wizard import executor
+
         if preview.needs_sudo:
             raise WizardError(
                 "this plan needs root: it is applied through sudo", hint="use sudo_command()", ref="needs-root"
@@ -257,6 +260,8 @@ class Session:
 
     def undo_preview(self) -> Preview | None:
         """The undo of the apply in effect, as a preview; None when nothing is applied."""
+        from wizard import executor
+
         found = executor.undo_plan(self.store)
         if found is None:
             return None
@@ -271,6 +276,8 @@ class Session:
         on_step: Callable[[int, Step, str], None] | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> Outcome:
+        from wizard import executor
+
         found = executor.undo_plan(self.store)
         if found is None:
             raise WizardError("nothing to undo", hint="nothing was applied", ref="nothing-applied")
@@ -284,6 +291,8 @@ class Session:
         )
 
     def recover(self) -> Journal | None:
+        from wizard import executor
+
         return executor.recover(self.store)
 
     def journal_path(self) -> str | None:

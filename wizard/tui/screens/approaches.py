@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, RadioButton, RadioSet, Static
 
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.block import RichBlock
 
 ORDER = ("sudo-pip", "pip-user", "own-site", "virtualenv")
 
@@ -36,7 +37,7 @@ class ApproachesScreen(StepScreen):
 
         from wizard.render.learn import comparison, diagram
 
-        yield Static(
+        yield RichBlock(
             Group(
                 Text("Four ways to install with pip, compared", style="bold underline"),
                 comparison(),
