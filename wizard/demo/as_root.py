@@ -139,7 +139,8 @@ def inside(spec: dict[str, Any], on_progress: Progress) -> DemoResult:
     steps = Steps(12, on_progress, None)
     steps("making a private mount namespace with copies of the places the set-ups change")
     namespace.verify_private(spec["host_namespace"])
-    namespace.Covers.scratch_tmpfs("/tmp")
+    # The wizard's own files (and the interpreter running it) may live under /tmp: they stay visible.
+    namespace.Covers.scratch_tmpfs("/tmp", [sys.prefix, *(p for p in sys.path if p and os.path.isdir(p))])
     os.makedirs(os.path.join(SCRATCH, "run"), mode=0o755)
     covers = namespace.Covers(SCRATCH)
     os.makedirs(covers.layers, mode=0o700)

@@ -120,11 +120,32 @@ class Covers:
         return path
 
     @staticmethod
-    def scratch_tmpfs(path: str) -> None:
-        """A fresh tmpfs over ``path`` (``/tmp``): the namespace's scratch space, gone with it."""
-        result = proc.run(["mount", "-t", "tmpfs", "-o", "mode=1777,nosuid,nodev", "tmpfs", path], timeout=30)
-        if not result.ok:
-            raise DemoError(f"mounting a tmpfs on {path} failed: {result.stderr.strip()}", ref="demo-mount")
+    def scratch_tmpfs(path: str, keep: list[str] | None = None) -> None:
+        """A fresh tmpfs over ``path`` (``/tmp``): the namespace's scratch space, gone with it. The folders in
+        ``keep`` (the wizard's own code and interpreter, when they live under ``path``) stay visible in it,
+        read-only: the tmpfs is first mounted on ``/run`` (only for these few calls, inside the namespace), the
+        folders are bound into it, and it is then moved onto ``path``, its binds with it."""
+        keep = sorted({os.path.realpath(k) for k in keep or [] if under(os.path.realpath(k), path)})
+        keep = [k for k in keep if not any(under(k, other) and k != other for other in keep)]
+        staging = "/run" if keep else path
+
+        def must(*argv: str) -> None:
+            done = proc.run(["mount", *argv], timeout=30)
+            if not done.ok:
+                raise DemoError(
+                    f"mount {' '.join(argv)} failed: {(done.stderr or done.start_error or '').strip()}",
+                    context="Nothing was changed: the namespace goes away with the demo.",
+                    ref="demo-mount",
+                )
+
+        must("-t", "tmpfs", "-o", "mode=1777,nosuid,nodev", "tmpfs", staging)
+        for folder in keep:
+            inside = os.path.join(staging, os.path.relpath(folder, path))
+            os.makedirs(inside, mode=0o755)
+            must("--bind", folder, inside)
+            must("-o", "remount,bind,ro", inside)
+        if staging != path:
+            must("--move", staging, path)
 
     def tmpfs(self, path: str) -> None:
         """An empty tmpfs with the same owner and mode over ``path`` (``/run/sudo``: sudo's timestamps)."""
