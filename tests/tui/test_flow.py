@@ -149,6 +149,36 @@ async def test_help_and_theme_and_approach_check(make_app: AppFactory) -> None:
         assert app.current_mode == "approaches"
 
 
+async def test_theme_reaches_steps_built_before_and_after_it(make_app: AppFactory) -> None:
+    """Step screens are built ahead with their styles up to date (no full re-parse): a theme switched after a step
+    was built reaches it when it is shown, and a step built after the switch is drawn in the new theme."""
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        assert "machine" in app._steps  # built ahead while Welcome is read
+        dark = (app.screen.styles.background, app.screen.query_one(Footer).styles.background)
+        await pilot.press("d")
+        await pilot.pause()
+        light = (app.screen.styles.background, app.screen.query_one(Footer).styles.background)
+        assert light != dark
+        assert "approaches" not in app._steps
+        for step in ("machine", "approaches"):
+            await pilot.press("n")
+            await settle(app, pilot)
+            assert app.current_mode == step
+            screen = app.screen_for(step)
+            assert (screen.styles.background, screen.query_one(Footer).styles.background) == light, step
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert app.current_mode == "machine"
+        screen = app.screen_for("machine")
+        assert (screen.styles.background, screen.query_one(Footer).styles.background) == dark
+
+
 async def test_applied_approach_is_offered_switch_undo_review(make_app: AppFactory, tmp_path: Path) -> None:
     """With a journal that shows an approach applied, Welcome says which and since when."""
     from tests.tui.journals import applied_store

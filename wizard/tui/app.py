@@ -75,7 +75,14 @@ class WizardApp(App[int]):
     def screen_for(self, name: str) -> StepScreen:
         """The one screen of a step (kept, so answers survive going back and forth)."""
         if name not in self._steps:
-            self._steps[name] = step_class(name)()
+            screen = step_class(name)()
+            # Textual marks a new screen's styles as out of date, so opening its mode re-parses every stylesheet
+            # of the app from scratch (Stylesheet.reparse keeps no cache), once when it is built and once when it
+            # is shown: 15-30 ms each, the largest part of the first frame and of each step's first build. A
+            # screen made now has no styles yet; its widgets get the current ones as they are mounted. A theme
+            # changed after this still refreshes it when it is shown (Textual compares these counts).
+            screen._css_update_count = self._css_update_count
+            self._steps[name] = screen
         return self._steps[name]
 
     def on_mount(self) -> None:
