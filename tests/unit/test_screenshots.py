@@ -31,3 +31,18 @@ def test_app_screenshot_is_current(screen: str) -> None:
     committed = ROOT / "screenshots" / f"wizard-{index}-{screen}.svg"
     assert committed.exists(), "run: python tests/make_screenshots.py"
     assert committed.read_text() == render_app(screen), "stale screenshot; run: python tests/make_screenshots.py"
+
+
+def test_every_screenshot_is_embedded_in_the_readme() -> None:
+    """Each committed screenshot is shown in the README as an image (not only linked), and each image it shows
+    exists."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    shown = set(re.findall(r"!\[[^\]]+\]\((screenshots/[^)]+\.svg)\)", readme))
+    committed = {f"screenshots/{p.name}" for p in (ROOT / "screenshots").glob("*.svg")}
+    expected = {f"screenshots/{n}.svg" for n in (*SHOTS, *DEMO_SHOTS)}
+    expected |= {f"screenshots/wizard-{i}-{s}.svg" for i, s in enumerate(APP_SHOTS, 1)}
+    assert committed == expected, "screenshots/ holds exactly what tests/make_screenshots.py makes"
+    assert committed - shown == set(), "not embedded in the README"
+    assert shown - committed == set(), "the README shows a screenshot that does not exist"
