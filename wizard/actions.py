@@ -303,7 +303,9 @@ def restore_tree(ctx: Context, sys: System, prior: dict[str, Any], journal: Jour
 def capture_account(sys: System, name: str) -> dict[str, Any]:
     acct = sys.account(name)
     if acct is None:
-        return {"name": name, "exists": False}
+        # Whether a group of that name is there already: putting the account back (restore_account) makes its
+        # group first, and taking it away again after a crash between the two must not leave that group behind.
+        return {"name": name, "exists": False, "group_exists": sys.dry_run or _group_gid(name) is not None}
     comment = ""
     group = name
     if not sys.dry_run:
@@ -348,10 +350,31 @@ def delete_user(sys: System, name: str) -> None:
         sys.drop_account(name)  # type: ignore[attr-defined]
 
 
+def _group_gid(name: str) -> int | None:
+    import grp
+
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        return None
+
+
+def _group_in_use(name: str, gid: int) -> bool:
+    import grp
+    import pwd
+
+    return bool(grp.getgrnam(name).gr_mem) or any(entry.pw_gid == gid for entry in pwd.getpwall())
+
+
 def restore_account(sys: System, prior: dict[str, Any]) -> None:
     """The account back as captured: deleted if it did not exist, recreated (same ids) if it did."""
     if not prior["exists"]:
         delete_user(sys, prior["name"])
+        if not prior.get("group_exists", True) and not sys.dry_run:
+            gid = _group_gid(prior["name"])
+            # only a group nobody uses: no member, no account's primary group (userdel took the user's own)
+            if gid is not None and not _group_in_use(prior["name"], gid):
+                _run(sys, ["groupdel", "--", prior["name"]], f"removing the group {prior['name']}")
         return
     if sys.account(prior["name"]) is not None:
         return
@@ -564,6 +587,15 @@ def _edit(ctx: Context, sys: System, step: p.Step, prior: dict[str, Any]) -> dic
     return {"written": sha(data)}
 
 
+def _remove_made_dirs(sys: System, prior: dict[str, Any]) -> None:
+    """Removes, deepest first, the directories a step recorded as missing before it ran, each only while it is
+    still an empty directory (anything people put in one keeps it)."""
+    for d in reversed(prior.get("made_dirs", [])):
+        st = sys.stat(d)
+        if st.exists and st.type == "dir" and len(sys.tree(d).entries) == 1:
+            sys.rmdir(d)
+
+
 def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str, Any], journal: Journal | None) -> None:
     """Puts back what ``step`` changed, as ``prior`` (journaled before the change) recorded it."""
     sys = ctx.sys_for(step)
@@ -584,10 +616,7 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
         return
     if isinstance(step, (p.EnsureBlock, p.RemoveBlock, p.SetConfigKey, p.UnsetConfigKey)):
         restore_file(ctx, sys, prior, journal, result.get("written"), _semantic(step, prior))
-        for d in reversed(prior.get("made_dirs", [])):
-            st = sys.stat(d)
-            if st.exists and st.type == "dir" and len(sys.tree(d).entries) == 1:
-                sys.rmdir(d)
+        _remove_made_dirs(sys, prior)
         return
     if isinstance(step, p.CreateVenv):
         for leftover in (removing_name(step.path), step.scratch):
@@ -601,10 +630,7 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
             return
         if not prior["exists"] and sys.stat(step.path).exists:
             sys.rmtree(step.path)
-        for d in reversed(prior.get("made_dirs", [])):
-            st = sys.stat(d)
-            if st.exists and st.type == "dir" and len(sys.tree(d).entries) == 1:
-                sys.rmdir(d)
+        _remove_made_dirs(sys, prior)
         return
     if isinstance(step, p.Revert):
         original = step.original()
@@ -615,6 +641,9 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
             if "written" in result and written is None and sys.stat(prior["path"]).exists:
                 written = ""  # the revert removed the file and people made a new one since: edit theirs
             restore_file(ctx, sys, prior, journal, written, _redo(original))
+            # The folders the file's path needed when this step began and that the step made (a revert undone
+            # inside an undo that a crash interrupted puts them back; rolling that back takes them away again).
+            _remove_made_dirs(sys, prior)
             return
         restore(ctx, original, prior, result, journal)
         return

@@ -83,11 +83,16 @@ def test_crash_sweep_apply_and_undo(sandbox: Sandbox, approach: str) -> None:
 
 @pytest.mark.parametrize(("first", "second"), list(itertools.permutations(APPROACHES, 2)))
 def test_crash_sweep_switch(sandbox: Sandbox, first: str, second: str) -> None:
+    """The switch, then its undo (which brings back what the switch reverted, re-making folders it removed)."""
     prepare(sandbox)
     apply(sandbox, first)
+    first_applied = snap(sandbox)
     changes = sweep(sandbox, op_args("apply", second), recover_crash_every=7)
     assert changes >= 2
-    print(f"{first} -> {second}: {changes} crash points")
+    undo_changes = sweep(sandbox, op_args("undo", second), recover_crash_every=7)
+    assert undo_changes >= 2
+    same(first_applied, snap(sandbox))
+    print(f"{first} -> {second}: {changes} crash points, {undo_changes} in its undo")
 
 
 @pytest.mark.parametrize("errno", ["ENOSPC", "EPERM", "EROFS", "EIO"])
