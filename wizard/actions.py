@@ -520,7 +520,7 @@ def perform(ctx: Context, step: p.Step, prior: dict[str, Any], history: Journal 
             # middle leaves a file that `recover` removes
             original["tmp"] = prior["tmp"]
         restore(ctx, step.original(), original, result, history if isinstance(history, Journal) else None)
-        if isinstance(step.original(), EDITS) and "path" in prior:
+        if isinstance(_innermost(step)[0], EDITS) and "path" in prior:
             # what the file holds now, so that undoing this revert can tell edits people make later apart
             path = prior["path"]
             return {"written": sha(sys.read(path) or b"")} if sys.stat(path).exists else {"written": None}
@@ -587,6 +587,15 @@ def _edit(ctx: Context, sys: System, step: p.Step, prior: dict[str, Any]) -> dic
     return {"written": sha(data)}
 
 
+def _innermost(step: p.Revert) -> tuple[p.Step, int]:
+    """The step a chain of reverts ends at, and how many reverts wrap it (an undo of a switch reverts reverts)."""
+    inner: p.Step = step.original()
+    depth = 1
+    while isinstance(inner, p.Revert):
+        inner, depth = inner.original(), depth + 1
+    return inner, depth
+
+
 def _remove_made_dirs(sys: System, prior: dict[str, Any]) -> None:
     """Removes, deepest first, the directories a step recorded as missing before it ran, each only while it is
     still an empty directory (anything people put in one keeps it)."""
@@ -633,19 +642,24 @@ def restore(ctx: Context, step: p.Step, prior: dict[str, Any], result: dict[str,
         _remove_made_dirs(sys, prior)
         return
     if isinstance(step, p.Revert):
-        original = step.original()
-        if isinstance(original, EDITS) and "path" in prior:
-            # Undoing a revert of an edit: the file as it was before the revert, or, if people changed it since,
-            # the wizard's edit made again with their changes kept.
+        inner, depth = _innermost(step)
+        if isinstance(inner, EDITS) and "path" in prior:
             written = result.get("written")
             if "written" in result and written is None and sys.stat(prior["path"]).exists:
-                written = ""  # the revert removed the file and people made a new one since: edit theirs
-            restore_file(ctx, sys, prior, journal, written, _redo(original))
+                written = ""  # this step left no file and people made a new one since: edit theirs
+            if depth % 2:
+                # Undoing a revert of an edit: the file as it was before the revert, or, if people changed it
+                # since, the wizard's edit made again with their changes kept.
+                restore_file(ctx, sys, prior, journal, written, _redo(inner))
+            else:
+                # Undoing an undone revert (a recover after an undo of a switch was killed): the edit is taken
+                # out again, as for the edit itself, keeping what people changed since.
+                restore_file(ctx, sys, prior, journal, written, _semantic(inner, prior))
             # The folders the file's path needed when this step began and that the step made (a revert undone
             # inside an undo that a crash interrupted puts them back; rolling that back takes them away again).
             _remove_made_dirs(sys, prior)
             return
-        restore(ctx, original, prior, result, journal)
+        restore(ctx, inner, prior, result, journal)
         return
 
 

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from tests.harness.sandbox import Sandbox
-from tests.system.engine import APPLY_FLAGS, APPROACH_FLAGS, PY, apply, prepare, same, snap, wiz
+from tests.system.engine import APPLY_FLAGS, APPROACH_FLAGS, PY, apply, as_alice, prepare, same, snap, wiz
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 APPROACHES = ("sudo-pip", "pip-user", "own-site", "virtualenv")
@@ -93,6 +93,37 @@ def test_crash_sweep_switch(sandbox: Sandbox, first: str, second: str) -> None:
     assert undo_changes >= 2
     same(first_applied, snap(sandbox))
     print(f"{first} -> {second}: {changes} crash points, {undo_changes} in its undo")
+
+
+def test_recover_after_a_killed_undo_of_a_switch_keeps_what_people_wrote(sandbox: Sandbox) -> None:
+    """The undo of a switch away from virtualenv puts the wizard's block back into .bashrc before it goes on to
+    pip.conf. Killed right after that, with the person adding a line to .bashrc before `recover`: recover takes
+    the block out again (the switch had removed it) and keeps their line, and everything else is as it was."""
+    bashrc = "/home/alice/.bashrc"
+    line = "alias proj='cd ~/src/proj'"
+    prepare(sandbox)
+    apply(sandbox, "virtualenv")
+    apply(sandbox, "own-site")
+    switched = snap(sandbox)
+    for at in range(1, 40):
+        run = wiz(
+            sandbox, *op_args("undo", "own-site"), ok=False, env={**TESTING, "PIP_SETUP_WIZARD_CRASH_AT": str(at)}
+        )
+        assert run.returncode == -9, (
+            f"the undo finished before .bashrc had its block back with a change after it ({at})"
+        )
+        if "pip-setup-wizard >>>" in sandbox.run(["cat", bashrc]).stdout:
+            break
+        wiz(sandbox, "recover", "--yes")
+        same(switched, snap(sandbox))
+    assert as_alice(sandbox, f'echo "{line}" >> {bashrc}').returncode == 0
+    wiz(sandbox, "recover", "--yes")
+    text = sandbox.run(["cat", bashrc]).stdout
+    assert line in text and "pip-setup-wizard" not in text, text
+    now = snap(sandbox)
+    for data in (switched, now):
+        data["files"].pop(bashrc)
+    same(switched, now)
 
 
 @pytest.mark.parametrize("errno", ["ENOSPC", "EPERM", "EROFS", "EIO"])
