@@ -116,6 +116,8 @@ def test_recover_after_a_killed_undo_of_a_switch_keeps_what_people_wrote(sandbox
             break
         wiz(sandbox, "recover", "--yes")
         same(switched, snap(sandbox))
+    else:
+        pytest.fail(".bashrc never had its block back in a killed undo")
     assert as_alice(sandbox, f'echo "{line}" >> {bashrc}').returncode == 0
     wiz(sandbox, "recover", "--yes")
     text = sandbox.run(["cat", bashrc]).stdout
